@@ -1,0 +1,41 @@
+/** An answer from Filestack that is not a success, with what Filestack said about it. */
+export class FilestackApiError extends Error {
+	readonly status: number;
+	/** Filestack's own error text (`error` of the JSON body, the S3 `<Message>`, or the plain body). */
+	readonly detail: string;
+	/** Filestack's correlation id (`c` of an Upload API error body), for support requests. */
+	readonly correlationId?: string;
+
+	constructor(status: number, detail: string, what: string, correlationId?: string) {
+		const id = correlationId ? ` (correlation id ${correlationId})` : '';
+		super(`${what} failed with HTTP ${status}: ${detail || 'no details given'}${id}`);
+		this.name = 'FilestackApiError';
+		this.status = status;
+		this.detail = detail;
+		this.correlationId = correlationId;
+	}
+}
+
+/** A request that never got an answer after its retries (network error, timeout, cut-off body). */
+export class FilestackNetworkError extends Error {
+	constructor(what: string, cause: unknown) {
+		super(`${what} failed: ${describe(cause)}`);
+		this.name = 'FilestackNetworkError';
+	}
+}
+
+/** Input the SDK refuses before sending anything: a bad handle, task parameter or store option. */
+export class FilestackValidationError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'FilestackValidationError';
+	}
+}
+
+function describe(cause: unknown): string {
+	if (cause instanceof Error) {
+		const code = (cause as { code?: unknown }).code;
+		return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+	}
+	return String(cause);
+}

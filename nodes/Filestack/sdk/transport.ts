@@ -1,0 +1,38 @@
+/**
+ * The one door through which the SDK talks HTTP. The SDK imports nothing from n8n or Node's network modules:
+ * whoever uses it (the n8n nodes, a test, the benchmark) hands in a Transport.
+ */
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
+
+/** A response body read as a stream of bytes (a Node Readable in practice). */
+export type ByteStream = AsyncIterable<Uint8Array>;
+
+export interface HttpRequest {
+	method: HttpMethod;
+	/** Absolute URL; `query` is appended to it. */
+	url: string;
+	query?: Record<string, string>;
+	headers?: Record<string, string>;
+	/** Sent as `application/json`. */
+	json?: unknown;
+	/** Sent as is (bytes of a part, a form body). */
+	body?: Uint8Array | string;
+	/** How to read the response body; `json` falls back to text when the body is not JSON. */
+	responseType?: 'json' | 'text' | 'stream';
+	timeoutMs?: number;
+}
+
+export interface HttpResponse<Body = unknown> {
+	status: number;
+	/** Header names in lower case. */
+	headers: Record<string, string | undefined>;
+	body: Body;
+}
+
+export interface Transport {
+	/** Resolves with any HTTP status; rejects only when no response arrived (network error, timeout, abort). */
+	request(request: HttpRequest): Promise<HttpResponse>;
+	/** Waits, and rejects early when the work is cancelled. */
+	sleep(ms: number): Promise<void>;
+}
