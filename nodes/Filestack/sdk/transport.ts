@@ -16,8 +16,8 @@ export interface HttpRequest {
 	headers?: Record<string, string>;
 	/** Sent as `application/json`. */
 	json?: unknown;
-	/** Sent as is (bytes of a part, a form body). */
-	body?: Uint8Array | string;
+	/** Sent as is: bytes of a part, a form body, or a stream (then give `content-length` in `headers`). */
+	body?: Uint8Array | string | ByteStream;
 	/** How to read the response body; `json` falls back to text when the body is not JSON. */
 	responseType?: 'json' | 'text' | 'stream';
 	timeoutMs?: number;

@@ -1,0 +1,122 @@
+import { FilestackApiError, FilestackNetworkError } from './errors';
+import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, RetryPolicy } from './retry';
+import type { ByteStream, HttpRequest, HttpResponse, Transport } from './transport';
+
+/** How much of an error body is read to explain a failure. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export interface SendOptions {
+	/** Overrides of the client's retry policy for this call (e.g. `attempts: 1` where something else retries). */
+	retry?: Partial<RetryPolicy>;
+}
+
+/**
+ * Sends requests through a Transport with timeouts and retries, and turns every failure into a FilestackApiError
+ * (with Filestack's own error text) or a FilestackNetworkError.
+ */
+export class Http {
+	constructor(
+		readonly transport: Transport,
+		private readonly retry: RetryPolicy = DEFAULT_RETRY,
+		private readonly random: () => number = Math.random,
+	) {}
+
+	/** Any 2xx response; `what` names the call in errors ("Multipart start", "Download of <handle>"). */
+	async send(what: string, request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+		const policy = { ...this.retry, ...options.retry };
+		for (let attempt = 1; ; attempt++) {
+			let response: HttpResponse;
+			try {
+				response = await this.transport.request({ timeoutMs: policy.timeoutMs, ...request });
+			} catch (error) {
+				if (isCancellation(error) || attempt >= policy.attempts) throw new FilestackNetworkError(what, error);
+				await this.transport.sleep(backoffDelay(policy, attempt, this.random));
+				continue;
+			}
+			if (response.status >= 200 && response.status < 300) return response;
+
+			const failure = await toApiError(what, response);
+			if (!isRetryableStatus(response.status) || attempt >= policy.attempts) throw failure;
+			const backoff = backoffDelay(policy, attempt, this.random);
+			const asked = retryAfterMs(response.headers['retry-after'], Date.now());
+			await this.transport.sleep(Math.min(Math.max(backoff, asked ?? 0), policy.maxDelayMs * 4));
+		}
+	}
+
+	/**
+	 * A 2xx JSON object. A success whose body is not a JSON object (cut off, or one of Filestack's legacy errors
+	 * answered with HTTP 200 and a text body) is a failure too, retried like a network error.
+	 */
+	async json<T extends object = Record<string, unknown>>(
+		what: string,
+		request: HttpRequest,
+		options: SendOptions = {},
+	): Promise<T> {
+		const policy = { ...this.retry, ...options.retry };
+		for (let attempt = 1; ; attempt++) {
+			const response = await this.send(what, { ...request, responseType: 'json' }, options);
+			if (isJsonObject(response.body)) return response.body as T;
+			if (attempt >= policy.attempts) {
+				throw new FilestackApiError(response.status, `unexpected response: ${excerpt(String(response.body))}`, what);
+			}
+			await this.transport.sleep(backoffDelay(policy, attempt, this.random));
+		}
+	}
+}
+
+/** Reads what Filestack said from an error response: `{"error","c"}` JSON, S3's XML `<Message>`, or plain text. */
+export async function toApiError(what: string, response: HttpResponse): Promise<FilestackApiError> {
+	const body = isStream(response.body) ? await readText(response.body, ERROR_BODY_LIMIT) : response.body;
+	if (isJsonObject(body)) return fromJson(what, response.status, body);
+	const text = typeof body === 'string' ? body.trim() : '';
+	if (text.startsWith('{')) {
+		try {
+			return fromJson(what, response.status, JSON.parse(text) as Record<string, unknown>);
+		} catch {
+			// Not JSON after all: fall through to the plain text.
+		}
+	}
+	const xmlMessage = /<Message>([\s\S]*?)<\/Message>/.exec(text)?.[1];
+	const xmlCode = /<Code>([\s\S]*?)<\/Code>/.exec(text)?.[1];
+	if (xmlMessage || xmlCode) {
+		return new FilestackApiError(response.status, [xmlCode, xmlMessage].filter(Boolean).join(': '), what);
+	}
+	return new FilestackApiError(response.status, excerpt(text), what);
+}
+
+function fromJson(what: string, status: number, body: Record<string, unknown>): FilestackApiError {
+	const detail = body.error ?? body.message ?? body.detail ?? JSON.stringify(body);
+	const correlationId = typeof body.c === 'string' ? body.c : undefined;
+	return new FilestackApiError(status, excerpt(String(detail)), what, correlationId);
+}
+
+function isJsonObject(body: unknown): body is Record<string, unknown> {
+	return typeof body === 'object' && body !== null && !isStream(body) && !ArrayBuffer.isView(body);
+}
+
+export function isStream(body: unknown): body is ByteStream {
+	return typeof body === 'object' && body !== null && Symbol.asyncIterator in body;
+}
+
+/** Reads at most `limit` bytes of a stream as text, then stops reading it. */
+export async function readText(stream: ByteStream, limit = Infinity): Promise<string> {
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for await (const chunk of stream) {
+		chunks.push(chunk);
+		size += chunk.length;
+		if (size >= limit) break;
+	}
+	return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+function excerpt(text: string): string {
+	return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+/** A cancelled workflow aborts the request; that is not something to retry. */
+function isCancellation(error: unknown): boolean {
+	const name = (error as { name?: unknown })?.name;
+	const code = (error as { code?: unknown })?.code;
+	return name === 'AbortError' || name === 'CanceledError' || code === 'ERR_CANCELED';
+}
