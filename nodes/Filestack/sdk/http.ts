@@ -21,13 +21,21 @@ export class Http {
 		private readonly random: () => number = Math.random,
 	) {}
 
-	/** Any 2xx response; `what` names the call in errors ("Multipart start", "Download of <handle>"). */
-	async send(what: string, request: HttpRequest, options: SendOptions = {}): Promise<HttpResponse> {
+	/**
+	 * Any 2xx response; `what` names the call in errors ("Multipart start", "Download of <handle>"). A request whose
+	 * body is a stream is given as a function, called again for each try, since a stream can be read only once.
+	 */
+	async send(
+		what: string,
+		request: HttpRequest | (() => Promise<HttpRequest>),
+		options: SendOptions = {},
+	): Promise<HttpResponse> {
 		const policy = { ...this.retry, ...options.retry };
 		for (let attempt = 1; ; attempt++) {
 			let response: HttpResponse;
 			try {
-				response = await this.transport.request({ timeoutMs: policy.timeoutMs, ...request });
+				const thisTry = typeof request === 'function' ? await request() : request;
+				response = await this.transport.request({ timeoutMs: policy.timeoutMs, ...thisTry });
 			} catch (error) {
 				if (isCancellation(error) || attempt >= policy.attempts) throw new FilestackNetworkError(what, error);
 				await this.transport.sleep(backoffDelay(policy, attempt, this.random));
