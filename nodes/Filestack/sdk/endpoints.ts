@@ -1,3 +1,5 @@
+import { FilestackValidationError } from './errors';
+
 /** Where the Filestack APIs live: the cloud, a custom domain (CNAME), or explicit base URLs (a proxy, a sandbox). */
 export interface Endpoints {
 	/** Upload API: `/multipart/start`; later calls of an upload go to the start response's `location_url`. */
@@ -25,9 +27,9 @@ export function resolveEndpoints(settings: EndpointSettings): Endpoints {
 		}
 		case 'customUrls':
 			return {
-				upload: trimSlash(settings.uploadUrl),
-				cdn: trimSlash(settings.cdnUrl),
-				api: trimSlash(settings.apiUrl),
+				upload: baseUrl('Upload API URL', settings.uploadUrl),
+				cdn: baseUrl('CDN URL', settings.cdnUrl),
+				api: baseUrl('File API URL', settings.apiUrl),
 			};
 		default:
 			return {
@@ -42,6 +44,13 @@ export function resolveEndpoints(settings: EndpointSettings): Endpoints {
 export function uploadLocation(locationUrl: string | undefined, fallback: string): string {
 	if (!locationUrl) return fallback;
 	return trimSlash(/^https?:\/\//i.test(locationUrl) ? locationUrl : `https://${locationUrl}`);
+}
+
+function baseUrl(name: string, url: string): string {
+	if (!/^https?:\/\/[^/\s]+/i.test(url?.trim() ?? '')) {
+		throw new FilestackValidationError(`The credential's ${name} must be an http(s) URL (got "${url ?? ''}")`);
+	}
+	return trimSlash(url);
 }
 
 function trimSlash(url: string): string {

@@ -1,0 +1,143 @@
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+	Icon,
+} from 'n8n-workflow';
+
+import { leastPrivilege } from '../nodes/Filestack/sdk/security';
+
+/** The upload API base for each endpoint choice, as an n8n expression (used by the credential test). */
+const UPLOAD_BASE =
+	"={{ $credentials.endpoints === 'customUrls' ? $credentials.uploadUrl.replace(/\\/+$/, '') : $credentials.endpoints === 'customDomain' ? 'https://upload.' + $credentials.customDomain : 'https://upload.filestackapi.com' }}";
+
+export class FilestackApi implements ICredentialType {
+	name = 'filestackApi';
+
+	displayName = 'Filestack API';
+
+	icon: Icon = { light: 'file:../icons/filestack.svg', dark: 'file:../icons/filestack.dark.svg' };
+
+	documentationUrl = 'https://www.filestack.com/docs/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			required: true,
+			default: '',
+			description: 'The API key of your Filestack application (Developer Portal, top of the dashboard)',
+		},
+		{
+			displayName: 'App Secret',
+			name: 'appSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'Needed when the application has security turned on (Developer Portal → Security → App Secret). When set, every request is signed with a short-lived policy that allows only that call.',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'The secret of your webhook endpoint (Developer Portal → Webhooks). Used by the Filestack Trigger to verify deliveries. It is not the app secret.',
+		},
+		{
+			displayName: 'Endpoints',
+			name: 'endpoints',
+			type: 'options',
+			default: 'cloud',
+			options: [
+				{ name: 'Filestack Cloud', value: 'cloud', description: 'The public Filestack hosts' },
+				{
+					name: 'Custom Domain',
+					value: 'customDomain',
+					description: 'Your own domain set up for Filestack (cdn., upload., www.)',
+				},
+				{
+					name: 'Custom URLs',
+					value: 'customUrls',
+					description: 'Explicit base URLs, for example a proxy or a local sandbox',
+				},
+			],
+		},
+		{
+			displayName: 'Custom Domain',
+			name: 'customDomain',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. example.com',
+			description: 'Filestack is then reached at cdn.example.com, upload.example.com and www.example.com',
+			displayOptions: { show: { endpoints: ['customDomain'] } },
+		},
+		{
+			displayName: 'Upload API URL',
+			name: 'uploadUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://upload.filestackapi.com',
+			displayOptions: { show: { endpoints: ['customUrls'] } },
+		},
+		{
+			displayName: 'CDN URL',
+			name: 'cdnUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://cdn.filestackcontent.com',
+			description: 'Downloads, transformations and the processing API',
+			displayOptions: { show: { endpoints: ['customUrls'] } },
+		},
+		{
+			displayName: 'File API URL',
+			name: 'apiUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. https://www.filestackapi.com/api',
+			description: 'Metadata, delete and overwrite',
+			displayOptions: { show: { endpoints: ['customUrls'] } },
+		},
+	];
+
+	/**
+	 * Only the credential test goes through here: the nodes sign each request themselves with a policy scoped to
+	 * that call. The test starts a one-byte upload, which Filestack refuses for a wrong API key, and, when an app
+	 * secret is set, for a signature made with the wrong secret.
+	 */
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> => {
+		const secret = credentials.appSecret as string | undefined;
+		if (!secret || typeof requestOptions.body !== 'object' || requestOptions.body === null) return requestOptions;
+		const security = leastPrivilege(secret, { call: ['store'] });
+		return {
+			...requestOptions,
+			body: { ...requestOptions.body, policy: security.policyB64, signature: security.signature },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: UPLOAD_BASE,
+			url: '/multipart/start',
+			method: 'POST',
+			body: {
+				apikey: '={{ $credentials.apiKey }}',
+				filename: 'n8n-credential-test.txt',
+				mimetype: 'text/plain',
+				size: 1,
+				store: { location: 's3' },
+			},
+			json: true,
+		},
+	};
+}
+

@@ -1,0 +1,151 @@
+import type {
+	IDataObject,
+	IHookFunctions,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import type { FilestackCredentials } from './helpers/client';
+import { DeliveryLog } from './trigger/deliveryLog';
+import { EVENTS, eventOf } from './trigger/events';
+import { verifyWebhookSignature, webhookTimestampAge } from './sdk/webhook';
+
+/** How far in the future a timestamp may lie, for clocks that disagree a little. */
+const CLOCK_SKEW_SECONDS = 300;
+
+export class FilestackTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Filestack Trigger',
+		name: 'filestackTrigger',
+		icon: { light: 'file:../../icons/filestack.svg', dark: 'file:../../icons/filestack.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{($parameter["events"] || []).join(", ") || "all events"}}',
+		description: 'Starts the workflow when Filestack sends a webhook (upload, conversion, overwrite, delete, workflow)',
+		defaults: { name: 'Filestack Trigger' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'filestackApi', required: true }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'webhook',
+			},
+		],
+		properties: [
+			{
+				displayName:
+					'Filestack has no API to register webhooks: copy this node\'s Production URL into the Filestack Developer Portal (Webhooks → Add webhook), activate the workflow, and put the webhook\'s secret into the credential\'s Webhook Secret',
+				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: 'Events',
+				name: 'events',
+				type: 'multiOptions',
+				options: EVENTS.map(({ name, value, description }) => ({ name, value, description })),
+				default: [],
+				description: 'The events that start the workflow; none means all. Other deliveries are acknowledged and ignored.',
+			},
+			{
+				displayName: 'Verify Signature',
+				name: 'verifySignature',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether to accept only deliveries signed with the webhook secret (FS-Signature). Turn off only for testing.',
+			},
+			{
+				displayName:
+					'Signature verification is off: anyone who knows this URL can start the workflow with any data',
+				name: 'unverifiedWarning',
+				type: 'notice',
+				default: '',
+				displayOptions: { show: { verifySignature: [false] } },
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add Option',
+				default: {},
+				options: [
+					{
+						displayName: 'Maximum Age (Seconds)',
+						name: 'maxAgeSeconds',
+						type: 'number',
+						typeOptions: { minValue: 60 },
+						default: 86400,
+						description:
+							'Deliveries whose FS-Timestamp is older are refused. The default covers Filestack\'s retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.',
+					},
+				],
+			},
+		],
+	};
+
+	// Filestack webhooks are configured in its Developer Portal only; there is nothing to register or remove here.
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const request = this.getRequestObject();
+		if (!request.rawBody) await request.readRawBody();
+		const rawBody: Buffer = request.rawBody ?? Buffer.alloc(0);
+		const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
+		const nowSeconds = Math.floor(Date.now() / 1000);
+
+		if (this.getNodeParameter('verifySignature', true) as boolean) {
+			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
+			if (!webhookSecret) return refuse(this, 'The Filestack credential has no webhook secret to verify deliveries with');
+			const verdict = verifyWebhookSignature(webhookSecret, rawBody, headers);
+			if (!verdict.valid) return refuse(this, verdict.reason);
+			const options = this.getNodeParameter('options', {}) as { maxAgeSeconds?: number };
+			const age = webhookTimestampAge(headers, nowSeconds);
+			if (age === undefined || age > (options.maxAgeSeconds ?? 86400) || age < -CLOCK_SKEW_SECONDS) {
+				return refuse(this, 'The delivery\'s FS-Timestamp is outside the accepted window');
+			}
+		}
+
+		let payload: IDataObject;
+		try {
+			payload = JSON.parse(rawBody.toString('utf8')) as IDataObject;
+		} catch {
+			return refuse(this, 'The delivery is not JSON', 400);
+		}
+
+		const events = this.getNodeParameter('events', []) as string[];
+		if (events.length > 0 && !events.includes(eventOf(payload))) {
+			return { webhookResponse: { received: true, ignored: 'event not selected' } };
+		}
+		const deliveries = new DeliveryLog(this.getWorkflowStaticData('node'));
+		if (!deliveries.firstTime(payload.id, nowSeconds)) {
+			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
+		}
+		return { workflowData: [[{ json: payload }]] };
+	}
+}
+
+/** Answers a refused delivery ourselves, so that no execution starts. */
+function refuse(context: IWebhookFunctions, reason: string, status = 401): IWebhookResponseData {
+	context.getResponseObject().status(status).json({ error: reason }).end();
+	return { noWebhookResponse: true };
+}

@@ -1,0 +1,136 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+/** The handle of the file to work on; a whole Filestack URL is accepted too. */
+export const handleProperty: INodeProperties = {
+	displayName: 'Handle',
+	name: 'handle',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. 2h25ZGRHTmSNxxVbVhVs',
+	description: 'The handle of the file: the last part of its Filestack URL (a whole Filestack URL works too)',
+};
+
+export function binaryPropertyProperty(purpose: 'input' | 'output'): INodeProperties {
+	return purpose === 'input'
+		? {
+				displayName: 'Input Binary Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				required: true,
+				default: 'data',
+				hint: 'The name of the input binary field containing the file',
+			}
+		: {
+				displayName: 'Put Output File in Field',
+				name: 'binaryPropertyName',
+				type: 'string',
+				required: true,
+				default: 'data',
+				hint: 'The name of the output binary field to put the file in',
+			};
+}
+
+/** Where and how Filestack stores a file (upload, upload from URL, store of a transformation). */
+export function storeOptionsProperty(extra: INodeProperties[] = []): INodeProperties {
+	return {
+		displayName: 'Store Options',
+		name: 'storeOptions',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: (
+			[
+			{
+				displayName: 'Access',
+				name: 'access',
+				type: 'options',
+				options: [
+					{ name: 'Public', value: 'public' },
+					{ name: 'Private', value: 'private' },
+				],
+				default: 'public',
+				description: 'Whether the stored file is publicly readable in your storage (S3)',
+			},
+			{
+				displayName: 'Container',
+				name: 'container',
+				type: 'string',
+				default: '',
+				description: 'The bucket or container to store the file in',
+			},
+			{
+				displayName: 'File Name',
+				name: 'filename',
+				type: 'string',
+				default: '',
+				description: 'The name to store the file under',
+			},
+			{
+				displayName: 'Location',
+				name: 'location',
+				type: 'options',
+				options: [
+					{ name: 'Amazon S3', value: 's3' },
+					{ name: 'Azure', value: 'azure' },
+					{ name: 'Dropbox', value: 'dropbox' },
+					{ name: 'Google Cloud Storage', value: 'gcs' },
+					{ name: 'Rackspace', value: 'rackspace' },
+				],
+				default: 's3',
+				description: 'The storage the file goes to',
+			},
+			{
+				displayName: 'Path',
+				name: 'path',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. invoices/2026/',
+				description: 'The key or path in the container; ending with / stores the file in that folder',
+			},
+			{
+				displayName: 'Region',
+				name: 'region',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. us-east-1',
+				description: 'The storage region (S3)',
+			},
+			{
+				displayName: 'Workflow IDs',
+				name: 'workflows',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 6f2a4b8c-…, 9d1e…',
+				description: 'Filestack workflows to run once the file is stored, separated by commas (at most 20)',
+			},
+			...extra,
+			] as INodeProperties[]
+		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}
+
+/** The store options as the SDK takes them: empty fields left out, workflow IDs split. */
+export function readStoreOptions(context: IExecuteFunctions, itemIndex: number): IDataObject {
+	const raw = context.getNodeParameter('storeOptions', itemIndex, {}) as IDataObject;
+	const options: IDataObject = {};
+	for (const [name, value] of Object.entries(raw)) {
+		if (value === '' || value === undefined) continue;
+		options[name] =
+			name === 'workflows'
+				? String(value)
+						.split(',')
+						.map((id) => id.trim())
+						.filter(Boolean)
+				: value;
+	}
+	return options;
+}
+
+/** A handle from the parameter, or from a Filestack URL pasted into it (its last path segment). */
+export function readHandle(context: IExecuteFunctions, itemIndex: number, name = 'handle'): string {
+	const value = String(context.getNodeParameter(name, itemIndex)).trim();
+	if (!/^https?:\/\//i.test(value)) return value;
+	const path = new URL(value).pathname.split('/').filter(Boolean);
+	return path[path.length - 1] ?? '';
+}

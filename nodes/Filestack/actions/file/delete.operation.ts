@@ -1,0 +1,17 @@
+import type { Operation } from '../operation';
+import { handleProperty, readHandle } from '../common';
+
+export const deleteFile: Operation = {
+	option: {
+		name: 'Delete',
+		value: 'delete',
+		action: 'Delete a file',
+		description: 'Delete a file from Filestack and its storage (needs the app secret)',
+	},
+	properties: [handleProperty],
+	async execute(itemIndex, client) {
+		const handle = readHandle(this, itemIndex);
+		await client.filelink(handle).delete();
+		return { json: { handle, deleted: true } };
+	},
+};

@@ -1,0 +1,24 @@
+import type { Operation } from '../operation';
+import { toBinary } from '../../helpers/binary';
+import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
+
+export const download: Operation = {
+	option: {
+		name: 'Download',
+		value: 'download',
+		action: 'Download a file',
+		description: 'Download a stored file into a binary field, streamed',
+	},
+	properties: [handleProperty, binaryPropertyProperty('output')],
+	async execute(itemIndex, client) {
+		const handle = readHandle(this, itemIndex);
+		const file = await client.filelink(handle).download();
+		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
+		const binary = await toBinary(this, file, handle);
+		const input = this.getInputData()[itemIndex];
+		return {
+			json: { handle, filename: binary.fileName, mimetype: binary.mimeType, size: file.size },
+			binary: { ...input.binary, [binaryPropertyName]: binary },
+		};
+	},
+};

@@ -1,0 +1,53 @@
+import type { Operation } from '../operation';
+import { binarySource } from '../../helpers/binary';
+import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
+
+export const overwrite: Operation = {
+	option: {
+		name: 'Overwrite',
+		value: 'overwrite',
+		action: 'Overwrite a file',
+		description: 'Replace the content of a file, keeping its handle (needs the app secret)',
+	},
+	properties: [
+		handleProperty,
+		{
+			displayName: 'New Content From',
+			name: 'contentSource',
+			type: 'options',
+			options: [
+				{ name: 'Binary Field', value: 'binary', description: 'A file of the input item, streamed' },
+				{ name: 'URL', value: 'url', description: 'A public URL Filestack fetches the content from' },
+			],
+			default: 'binary',
+		},
+		{ ...binaryPropertyProperty('input'), displayOptions: { show: { contentSource: ['binary'] } } },
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://example.com/new-version.pdf',
+			displayOptions: { show: { contentSource: ['url'] } },
+		},
+		{
+			displayName: 'Decode Base64',
+			name: 'base64decode',
+			type: 'boolean',
+			default: false,
+			description: 'Whether the new content is base64 text that Filestack should decode before storing',
+		},
+	],
+	async execute(itemIndex, client) {
+		const handle = readHandle(this, itemIndex);
+		const base64decode = this.getNodeParameter('base64decode', itemIndex, false) as boolean;
+		const from = this.getNodeParameter('contentSource', itemIndex) as 'binary' | 'url';
+		const content =
+			from === 'url'
+				? { url: this.getNodeParameter('url', itemIndex) as string }
+				: await binarySource(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
+		const result = await client.filelink(handle).overwrite(content, base64decode);
+		return { json: { handle, ...result } };
+	},
+};

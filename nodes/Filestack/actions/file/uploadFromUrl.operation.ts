@@ -1,0 +1,29 @@
+import type { Operation } from '../operation';
+import type { StoreOptions } from '../../sdk/upload';
+import { readStoreOptions, storeOptionsProperty } from '../common';
+
+export const uploadFromUrl: Operation = {
+	option: {
+		name: 'Upload From URL',
+		value: 'uploadFromUrl',
+		action: 'Upload a file from a URL',
+		description: 'Have Filestack fetch a public URL and store the file',
+	},
+	properties: [
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://example.com/report.pdf',
+			description: 'A public URL Filestack can fetch',
+		},
+		storeOptionsProperty(),
+	],
+	async execute(itemIndex, client) {
+		const url = this.getNodeParameter('url', itemIndex) as string;
+		const stored = await client.uploadFromUrl(url, readStoreOptions(this, itemIndex) as StoreOptions);
+		return { json: { ...stored } };
+	},
+};

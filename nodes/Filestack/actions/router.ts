@@ -1,0 +1,31 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { createClient } from '../helpers/client';
+import { toNodeError } from '../helpers/errors';
+import { resources } from './resources';
+
+/** Runs the chosen operation once per input item; each output item is paired with its input item. */
+export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const output: INodeExecutionData[] = [];
+	const client = await createClient(this);
+
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const operationName = this.getNodeParameter('operation', itemIndex) as string;
+			const operation = resources[resource]?.operations[operationName];
+			if (!operation) throw new Error(`The operation "${operationName}" of "${resource}" is not known`);
+			const result = await operation.execute.call(this, itemIndex, client);
+			output.push({ ...result, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			if (!this.continueOnFail()) throw nodeError;
+			output.push({
+				json: { error: nodeError.message, ...(nodeError.description ? { details: nodeError.description } : {}) },
+				pairedItem: { item: itemIndex },
+			});
+		}
+	}
+	return [output];
+}

@@ -1,0 +1,103 @@
+import type { Operation } from '../operation';
+import { Policy, POLICY_CALLS, PolicyCall, Security } from '../../sdk/security';
+
+export const createPolicy: Operation = {
+	option: {
+		name: 'Create Policy',
+		value: 'createPolicy',
+		action: 'Create a security policy',
+		description: 'Create a policy and its signature, to hand to a browser or another system (needs the app secret)',
+	},
+	properties: [
+		{
+			displayName: 'Expires In (Seconds)',
+			name: 'expiresIn',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3600,
+			description: 'How long the policy stays valid from now',
+		},
+		{
+			displayName: 'Calls',
+			name: 'calls',
+			type: 'multiOptions',
+			options: POLICY_CALLS.map((call) => ({ name: call, value: call })),
+			default: ['read'],
+			description: 'The calls the policy allows; none means every call except exif',
+		},
+		{
+			displayName: 'Restrictions',
+			name: 'restrictions',
+			type: 'collection',
+			placeholder: 'Add Restriction',
+			default: {},
+			options: [
+				{
+					displayName: 'Container (Regular Expression)',
+					name: 'container',
+					type: 'string',
+					default: '',
+					description: 'Only containers (buckets) matching this pattern',
+				},
+				{
+					displayName: 'Handle',
+					name: 'handle',
+					type: 'string',
+					default: '',
+					description: 'Only this file',
+				},
+				{
+					displayName: 'Maximum Size (Bytes)',
+					name: 'maxSize',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 0,
+					description: 'Largest file that may be stored',
+				},
+				{
+					displayName: 'Minimum Size (Bytes)',
+					name: 'minSize',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 0,
+					description: 'Smallest file that may be stored',
+				},
+				{
+					displayName: 'Path (Regular Expression)',
+					name: 'path',
+					type: 'string',
+					default: '',
+					description: 'Only storage paths matching this pattern',
+				},
+				{
+					displayName: 'URL (Regular Expression)',
+					name: 'url',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. https://example\\.com/.*',
+					description: 'Only external URLs matching this pattern may be processed',
+				},
+			],
+		},
+	],
+	async execute(itemIndex, client) {
+		const expiresIn = this.getNodeParameter('expiresIn', itemIndex) as number;
+		const calls = this.getNodeParameter('calls', itemIndex, []) as PolicyCall[];
+		const restrictions = this.getNodeParameter('restrictions', itemIndex, {}) as Partial<Policy>;
+		const policy: Policy = { expiry: Math.floor(Date.now() / 1000) + Math.round(expiresIn) };
+		if (calls.length > 0) policy.call = calls;
+		for (const [name, value] of Object.entries(restrictions)) {
+			if (value !== '' && value !== undefined) Object.assign(policy, { [name]: value });
+		}
+		const security = client.security((secret) => new Security(policy, secret));
+		return {
+			json: {
+				policy: security.policy,
+				policyBase64: security.policyB64,
+				signature: security.signature,
+				expiresAt: new Date(policy.expiry * 1000).toISOString(),
+				urlSegment: security.urlSegment(),
+			},
+		};
+	},
+};

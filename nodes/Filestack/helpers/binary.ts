@@ -1,0 +1,59 @@
+import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import { BINARY_ENCODING } from 'n8n-workflow';
+
+import type { Download } from '../sdk/download';
+import type { ByteStream } from '../sdk/transport';
+
+/** How much n8n reads from its binary store at a time while streaming a file out. */
+const READ_CHUNK = 1024 * 1024;
+
+/** An item's binary as the SDK reads it: streamed from n8n's binary store, and openable again for a retry. */
+export interface BinarySource {
+	size: number;
+	filename?: string;
+	mimetype: string;
+	open: () => Promise<ByteStream>;
+}
+
+export async function binarySource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	propertyName: string,
+): Promise<BinarySource> {
+	const binary: IBinaryData = context.helpers.assertBinaryData(itemIndex, propertyName);
+	const { id } = binary;
+	if (id) {
+		// Stored modes (filesystem, S3, database): stream from the store, never load the file.
+		const metadata = await context.helpers.getBinaryMetadata(id);
+		return {
+			size: metadata.fileSize,
+			filename: binary.fileName ?? metadata.fileName,
+			mimetype: binary.mimeType || metadata.mimeType || 'application/octet-stream',
+			open: async () => await context.helpers.getBinaryStream(id, READ_CHUNK),
+		};
+	}
+	// Memory mode keeps the file in the item itself, base64-encoded.
+	const bytes = Buffer.from(binary.data, BINARY_ENCODING);
+	return {
+		size: bytes.length,
+		filename: binary.fileName,
+		mimetype: binary.mimeType || 'application/octet-stream',
+		open: async () => (async function* () {
+			yield bytes;
+		})(),
+	};
+}
+
+/** Hands a downloaded stream to n8n's binary store, which writes it through in stored modes. */
+export async function toBinary(
+	context: IExecuteFunctions,
+	file: Download,
+	fallbackName: string,
+): Promise<IBinaryData> {
+	type Readable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
+	return await context.helpers.prepareBinaryData(
+		file.stream as unknown as Readable,
+		file.filename ?? fallbackName,
+		file.mimetype,
+	);
+}

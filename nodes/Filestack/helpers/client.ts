@@ -1,0 +1,43 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { Client } from '../sdk/client';
+import { EndpointSettings, resolveEndpoints } from '../sdk/endpoints';
+import { n8nTransport } from '../transport/n8nTransport';
+
+export interface FilestackCredentials {
+	apiKey: string;
+	appSecret?: string;
+	webhookSecret?: string;
+	endpoints?: EndpointSettings['endpoints'];
+	customDomain?: string;
+	uploadUrl?: string;
+	cdnUrl?: string;
+	apiUrl?: string;
+}
+
+/** The SDK client for this execution, on the node's credential and n8n's HTTP helper. */
+export async function createClient(context: IExecuteFunctions): Promise<Client> {
+	const credentials = await context.getCredentials<FilestackCredentials>('filestackApi');
+	return new Client({
+		apiKey: credentials.apiKey,
+		appSecret: credentials.appSecret,
+		endpoints: resolveEndpoints(endpointSettings(credentials)),
+		transport: n8nTransport(context),
+	});
+}
+
+function endpointSettings(credentials: FilestackCredentials): EndpointSettings {
+	switch (credentials.endpoints) {
+		case 'customDomain':
+			return { endpoints: 'customDomain', customDomain: credentials.customDomain ?? '' };
+		case 'customUrls':
+			return {
+				endpoints: 'customUrls',
+				uploadUrl: credentials.uploadUrl ?? '',
+				cdnUrl: credentials.cdnUrl ?? '',
+				apiUrl: credentials.apiUrl ?? '',
+			};
+		default:
+			return { endpoints: 'cloud' };
+	}
+}

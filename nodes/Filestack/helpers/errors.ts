@@ -1,0 +1,34 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeError, NodeOperationError } from 'n8n-workflow';
+
+import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
+
+/** Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
+	if (error instanceof NodeError) {
+		error.context.itemIndex = itemIndex;
+		return error;
+	}
+	if (error instanceof FilestackApiError) {
+		return new NodeApiError(node, { message: error.message, detail: error.detail } as JsonObject, {
+			message: `${error.message} [item ${itemIndex}]`,
+			description: explain(error),
+			httpCode: String(error.status),
+			itemIndex,
+		});
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
+		itemIndex,
+		description: error instanceof FilestackNetworkError ? 'Filestack could not be reached after several tries.' : undefined,
+	});
+}
+
+function explain(error: FilestackApiError): string | undefined {
+	if (error.status === 401 || error.status === 403) {
+		return 'Check the API key and, if the application has security turned on, the app secret of the Filestack credential.';
+	}
+	if (error.status === 404) return 'Check that the handle or URL exists and belongs to this Filestack application.';
+	if (error.status === 429) return 'Filestack is throttling requests; try again later or lower the request rate.';
+	return undefined;
+}

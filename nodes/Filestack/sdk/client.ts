@@ -1,0 +1,125 @@
+import { AudioVisual } from './audioVisual';
+import type { Endpoints } from './endpoints';
+import { FilestackValidationError } from './errors';
+import { Filelink } from './filelink';
+import { Http } from './http';
+import type { RetryPolicy } from './retry';
+import { leastPrivilege, PolicyCall, Security } from './security';
+import { StoredFile, toStoredFile } from './storedFile';
+import { Transformation, TransformSource } from './transformation';
+import type { Transport } from './transport';
+import { StoreOptions, uploadStream, UploadOptions, UploadSource, validateStoreOptions } from './upload';
+
+export interface ClientOptions {
+	apiKey: string;
+	/** When set, every request is signed with a short-lived policy that allows only that call. */
+	appSecret?: string;
+	endpoints: Endpoints;
+	transport: Transport;
+	retry?: RetryPolicy;
+}
+
+/** What a signed request may touch, beyond the calls: the handle it works on. */
+export interface PolicyScope {
+	handle?: string;
+}
+
+/** The entry point of the SDK, like the Python SDK's `Client`: holds the key, the endpoints and the signing secret. */
+export class Client {
+	readonly apiKey: string;
+	readonly endpoints: Endpoints;
+	readonly http: Http;
+	// A private field: never enumerated, logged or serialised with the client.
+	readonly #appSecret?: string;
+
+	constructor(options: ClientOptions) {
+		if (!options.apiKey?.trim()) throw new FilestackValidationError('The Filestack API key is empty');
+		this.apiKey = options.apiKey.trim();
+		this.endpoints = options.endpoints;
+		this.http = new Http(options.transport, options.retry);
+		this.#appSecret = options.appSecret || undefined;
+	}
+
+	get signsRequests(): boolean {
+		return this.#appSecret !== undefined;
+	}
+
+	/** A policy allowing only `calls` (on that handle), or undefined when the credential has no app secret. */
+	sign(calls: PolicyCall[], scope: PolicyScope = {}): Security | undefined {
+		return this.#appSecret ? leastPrivilege(this.#appSecret, { call: calls, handle: scope.handle }) : undefined;
+	}
+
+	/** Like `sign`, for the calls Filestack refuses to serve unsigned. */
+	mustSign(what: string, calls: PolicyCall[], scope: PolicyScope = {}): Security {
+		const security = this.sign(calls, scope);
+		if (!security) {
+			throw new FilestackValidationError(
+				`${what} needs a signed request: add the app secret of your Filestack application to the credential`,
+			);
+		}
+		return security;
+	}
+
+	/** A policy of the caller's own making, signed with the credential's app secret. */
+	security(createPolicy: (secret: string) => Security): Security {
+		if (!this.#appSecret) {
+			throw new FilestackValidationError('Creating a policy needs the app secret of your Filestack application in the credential');
+		}
+		return createPolicy(this.#appSecret);
+	}
+
+	filelink(handle: string): Filelink {
+		return new Filelink(this, handle);
+	}
+
+	transformation(source: TransformSource): Transformation {
+		return new Transformation(this, source, []);
+	}
+
+	/** A screenshot of a web page, as a transformation that can be given more tasks, downloaded or stored. */
+	screenshot(url: string, params: Record<string, unknown> = {}): Transformation {
+		return this.transformation({ url }).add({ name: 'urlscreenshot', params });
+	}
+
+	/** A ZIP of several handles or URLs. */
+	zip(sources: string[]): Transformation {
+		return this.transformation({ sources }).add({ name: 'zip' });
+	}
+
+	/** A conversion already started, resumed from its status URL. */
+	audioVisual(statusUrl: string): AudioVisual {
+		return new AudioVisual(this, statusUrl);
+	}
+
+	/** Streams bytes into a new file: multipart, with Intelligent Ingestion when asked or available. */
+	async upload(source: UploadSource, options: Omit<UploadOptions, 'sign'>): Promise<StoredFile> {
+		return await uploadStream(
+			this.http,
+			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
+			source,
+			{ ...options, sign: (calls) => this.sign(calls) },
+		);
+	}
+
+	/** Stores the file at a public URL (the `/process` store task). */
+	async uploadFromUrl(url: string, store: StoreOptions = {}): Promise<StoredFile> {
+		validateStoreOptions(store);
+		const security = this.sign(['store']);
+		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
+			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
+		];
+		if (security) tasks.push({ name: 'security', params: { policy: security.policyB64, signature: security.signature } });
+		const body = await this.http.json('Upload from URL', {
+			method: 'POST',
+			url: `${this.endpoints.cdn}/process`,
+			json: { apikey: this.apiKey, sources: [url], tasks },
+		});
+		return toStoredFile(body);
+	}
+}
+
+/** The store options the `/process` store task takes (MIME type and upload tags are upload-only). */
+function storeTaskParams(store: StoreOptions): Record<string, unknown> {
+	const { mimetype: _mimetype, uploadTags: _tags, ...rest } = store;
+	return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined && value !== ''));
+}

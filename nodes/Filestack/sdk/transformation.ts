@@ -1,0 +1,56 @@
+import { AudioVisual } from './audioVisual';
+import type { Client } from './client';
+import { download, Download } from './download';
+import type { PolicyCall } from './security';
+import { StoredFile, toStoredFile } from './storedFile';
+import { Task, transformationUrl, validateTasks } from './url';
+
+/** What a chain of tasks works on: a stored file, a public URL (or `src://` alias), or several of them. */
+export type TransformSource = { handle: string } | { url: string } | { sources: string[] };
+
+/**
+ * A chain of processing tasks on a source, like the Python SDK's `Transformation` — except that adding a task
+ * returns a new chain instead of changing this one, so a chain can be shared and extended safely.
+ */
+export class Transformation {
+	constructor(
+		private readonly client: Client,
+		readonly source: TransformSource,
+		readonly tasks: readonly Task[],
+	) {}
+
+	add(...tasks: Task[]): Transformation {
+		return new Transformation(this.client, this.source, [...this.tasks, ...tasks]);
+	}
+
+	/** The URL of the result; signed for `calls` when the credential has an app secret. Validates every task. */
+	url(calls: PolicyCall[] = ['read', 'convert']): string {
+		validateTasks([...this.tasks]);
+		const handle = 'handle' in this.source ? this.source.handle : undefined;
+		return transformationUrl({
+			cdn: this.client.endpoints.cdn,
+			apiKey: this.client.apiKey,
+			source: this.source,
+			tasks: [...this.tasks],
+			security: this.client.sign(calls, { handle }),
+		});
+	}
+
+	/** The processed file as a stream. */
+	async download(): Promise<Download> {
+		return await download(this.client.http, 'Transformation', this.url());
+	}
+
+	/** Stores the processed file and returns it (the `store` task, signed, unlike the Python SDK). */
+	async store(params: Record<string, unknown> = {}): Promise<StoredFile> {
+		const url = this.add({ name: 'store', params }).url(['read', 'convert', 'store']);
+		return toStoredFile(await this.client.http.json('Store', { method: 'POST', url }));
+	}
+
+	/** Starts a `video_convert` of the source; the returned handle polls its status. */
+	async videoConvert(params: Record<string, unknown>): Promise<AudioVisual> {
+		const audioVisual = new AudioVisual(this.client, this.add({ name: 'video_convert', params }).url(['read', 'convert', 'store']));
+		await audioVisual.status();
+		return audioVisual;
+	}
+}
