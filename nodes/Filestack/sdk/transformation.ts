@@ -1,7 +1,7 @@
 import { AudioVisual } from './audioVisual';
 import type { Client } from './client';
 import { download, Download } from './download';
-import type { PolicyCall } from './security';
+import { PolicyCall, Security } from './security';
 import { StoredFile, toStoredFile } from './storedFile';
 import { Task, transformationUrl, validateTasks } from './url';
 
@@ -23,8 +23,11 @@ export class Transformation {
 		return new Transformation(this.client, this.source, [...this.tasks, ...tasks]);
 	}
 
-	/** The URL of the result; signed for `calls` when the credential has an app secret. Validates every task. */
-	url(calls: PolicyCall[] = ['read', 'convert']): string {
+	/**
+	 * The URL of the result, signed when the credential has an app secret: for `calls` only and this handle, or
+	 * with a Security of the caller's making. Validates every task first.
+	 */
+	url(signing: PolicyCall[] | Security = ['read', 'convert']): string {
 		validateTasks([...this.tasks]);
 		const handle = 'handle' in this.source ? this.source.handle : undefined;
 		return transformationUrl({
@@ -32,7 +35,7 @@ export class Transformation {
 			apiKey: this.client.apiKey,
 			source: this.source,
 			tasks: [...this.tasks],
-			security: this.client.sign(calls, { handle }),
+			security: signing instanceof Security ? signing : this.client.sign(signing, { handle }),
 		});
 	}
 

@@ -87,6 +87,6 @@ export const upload: Operation = {
 				concurrency: this.getNodeParameter('concurrency', itemIndex, 4) as number,
 			},
 		);
-		return { json: { ...stored } };
+		return { json: { ...stored } as IDataObject };
 	},
 };

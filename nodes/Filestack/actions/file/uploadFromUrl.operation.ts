@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import type { Operation } from '../operation';
 import type { StoreOptions } from '../../sdk/upload';
 import { readStoreOptions, storeOptionsProperty } from '../common';
@@ -24,6 +26,6 @@ export const uploadFromUrl: Operation = {
 	async execute(itemIndex, client) {
 		const url = this.getNodeParameter('url', itemIndex) as string;
 		const stored = await client.uploadFromUrl(url, readStoreOptions(this, itemIndex) as StoreOptions);
-		return { json: { ...stored } };
+		return { json: { ...stored } as IDataObject };
 	},
 };

@@ -1,0 +1,26 @@
+import type { Operation } from '../operation';
+import { conversionJson } from './result';
+
+export const getStatus: Operation = {
+	option: {
+		name: 'Get Status',
+		value: 'getStatus',
+		action: 'Get the status of a conversion',
+		description: 'Check a conversion started earlier, from its status URL',
+	},
+	properties: [
+		{
+			displayName: 'Status URL',
+			name: 'statusUrl',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://cdn.filestackcontent.com/video_convert=preset:h264/2h25ZGRHTmSNxxVbVhVs',
+			description: 'The statusUrl returned by the Convert operation',
+		},
+	],
+	async execute(itemIndex, client) {
+		const conversion = client.audioVisual((this.getNodeParameter('statusUrl', itemIndex) as string).trim());
+		return { json: conversionJson(conversion, await conversion.status()) };
+	},
+};

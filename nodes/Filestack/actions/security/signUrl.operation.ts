@@ -1,0 +1,55 @@
+import type { Operation } from '../operation';
+import { leastPrivilege, POLICY_CALLS, PolicyCall } from '../../sdk/security';
+import { parseTaskChain } from '../../sdk/url';
+import { handleProperty, readHandle } from '../common';
+
+export const signUrl: Operation = {
+	option: {
+		name: 'Sign URL',
+		value: 'signUrl',
+		action: 'Sign a URL',
+		description: 'Make a signed CDN URL for a file, optionally with processing tasks, valid for a while (needs the app secret)',
+	},
+	properties: [
+		handleProperty,
+		{
+			displayName: 'Task Chain',
+			name: 'taskChain',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. resize=width:300/output=format:webp',
+			description: 'Processing tasks to include in the URL, as in a Filestack processing URL (optional)',
+		},
+		{
+			displayName: 'Expires In (Seconds)',
+			name: 'expiresIn',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 3600,
+			description: 'How long the URL stays valid from now',
+		},
+		{
+			displayName: 'Calls',
+			name: 'calls',
+			type: 'multiOptions',
+			options: POLICY_CALLS.map((call) => ({ name: call, value: call })),
+			default: ['read', 'convert'],
+			description: 'The calls the URL\'s policy allows (reading the file, processing it, …)',
+		},
+	],
+	async execute(itemIndex, client) {
+		const handle = readHandle(this, itemIndex);
+		const chain = (this.getNodeParameter('taskChain', itemIndex, '') as string).trim();
+		const calls = this.getNodeParameter('calls', itemIndex) as PolicyCall[];
+		const ttlSeconds = Math.round(this.getNodeParameter('expiresIn', itemIndex) as number);
+		const security = client.security((secret) => leastPrivilege(secret, { call: calls, handle, ttlSeconds }));
+		const transformation = client.filelink(handle).transform().add(...(chain ? parseTaskChain(chain) : []));
+		return {
+			json: {
+				handle,
+				url: transformation.url(security),
+				expiresAt: new Date(security.policy.expiry * 1000).toISOString(),
+			},
+		};
+	},
+};

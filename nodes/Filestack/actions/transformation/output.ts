@@ -1,0 +1,54 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { toBinary } from '../../helpers/binary';
+import { readText } from '../../sdk/http';
+import type { Transformation } from '../../sdk/transformation';
+import { getTask } from '../../sdk/catalogue';
+import { binaryPropertyProperty, readStoreOptions, storeOptionsProperty } from '../common';
+
+/** What a transformation, screenshot or zip gives back: its URL, the processed file, or a stored copy. */
+export const outputFields: INodeProperties[] = [
+	{
+		displayName: 'Output',
+		name: 'output',
+		type: 'options',
+		options: [
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'Download the result into a binary field (a JSON result, such as tags, goes to the item)',
+			},
+			{ name: 'Stored File', value: 'store', description: 'Store the result as a new file and return it' },
+			{ name: 'URL', value: 'url', description: 'Only build the URL of the result (signed when needed)' },
+		],
+		default: 'url',
+	},
+	{ ...binaryPropertyProperty('output'), displayOptions: { show: { output: ['binary'] } } },
+	{ ...storeOptionsProperty(), displayOptions: { show: { output: ['store'] } } },
+];
+
+export async function deliver(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	transformation: Transformation,
+): Promise<INodeExecutionData> {
+	const output = context.getNodeParameter('output', itemIndex) as 'url' | 'binary' | 'store';
+	const chain = transformation.tasks.map((task) => task.name);
+	if (output === 'store') {
+		return { json: { ...(await transformation.store(readStoreOptions(context, itemIndex))) } as IDataObject };
+	}
+	if (output === 'url') return { json: { url: transformation.url(), tasks: chain } };
+
+	const file = await transformation.download();
+	const last = transformation.tasks[transformation.tasks.length - 1];
+	if (last && getTask(last.name)?.responds === 'json') {
+		return { json: { ...(JSON.parse(await readText(file.stream)) as object) } };
+	}
+	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const binary = await toBinary(context, file, 'result');
+	const input = context.getInputData()[itemIndex];
+	return {
+		json: { filename: binary.fileName, mimetype: binary.mimeType, size: file.size, tasks: chain },
+		binary: { ...input.binary, [binaryPropertyName]: binary },
+	};
+}

@@ -1,0 +1,72 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Operation } from '../operation';
+import { parseTaskChain } from '../../sdk/url';
+import { handleProperty, readHandle } from '../common';
+import { deliver, outputFields } from './output';
+import { readTaskList, taskListField } from './taskFields';
+
+export const transform: Operation = {
+	option: {
+		name: 'Transform',
+		value: 'transform',
+		action: 'Transform a file',
+		description:
+			'Apply a chain of tasks (resize, crop, convert, watermark, compress, detect faces, …) to a file or a public URL',
+	},
+	properties: [
+		{
+			displayName: 'Source',
+			name: 'sourceType',
+			type: 'options',
+			options: [
+				{ name: 'Handle', value: 'handle', description: 'A file stored in Filestack' },
+				{ name: 'URL', value: 'url', description: 'A public URL or a storage alias (src://…)' },
+			],
+			default: 'handle',
+		},
+		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. https://example.com/photo.jpg',
+			displayOptions: { show: { sourceType: ['url'] } },
+		},
+		{
+			displayName: 'Define Tasks',
+			name: 'chainInput',
+			type: 'options',
+			options: [
+				{ name: 'From List', value: 'list', description: 'Pick tasks and their parameters' },
+				{ name: 'As Text', value: 'text', description: 'Write the chain as in a Filestack URL' },
+			],
+			default: 'list',
+		},
+		{ ...taskListField, displayOptions: { show: { chainInput: ['list'] } } },
+		{
+			displayName: 'Task Chain',
+			name: 'taskChain',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. resize=width:300,fit:crop/flip/output=format:webp',
+			description: 'Tasks separated by /, each task=key:value,… as in a Filestack processing URL',
+			displayOptions: { show: { chainInput: ['text'] } },
+		},
+		...outputFields,
+	],
+	async execute(itemIndex, client) {
+		const fromHandle = this.getNodeParameter('sourceType', itemIndex) === 'handle';
+		const source = fromHandle
+			? { handle: readHandle(this, itemIndex) }
+			: { url: (this.getNodeParameter('url', itemIndex) as string).trim() };
+		const tasks =
+			this.getNodeParameter('chainInput', itemIndex) === 'text'
+				? parseTaskChain(this.getNodeParameter('taskChain', itemIndex) as string)
+				: readTaskList(this.getNodeParameter('tasks', itemIndex, {}) as IDataObject);
+		return await deliver(this, itemIndex, client.transformation(source).add(...tasks));
+	},
+};

@@ -1,0 +1,31 @@
+import type { Operation } from '../operation';
+import { deliver, outputFields } from './output';
+
+export const zip: Operation = {
+	option: {
+		name: 'Zip',
+		value: 'zip',
+		action: 'Zip files',
+		description: 'Make a ZIP archive of several stored files or public URLs',
+	},
+	properties: [
+		{
+			displayName: 'Files',
+			name: 'files',
+			type: 'string',
+			typeOptions: { multipleValues: true, multipleValueButtonText: 'Add File' },
+			required: true,
+			default: [],
+			placeholder: 'e.g. 2h25ZGRHTmSNxxVbVhVs',
+			description: 'Handles or public URLs of the files to put in the archive',
+		},
+		...outputFields,
+	],
+	async execute(itemIndex, client) {
+		const value = this.getNodeParameter('files', itemIndex, []) as string[] | string;
+		const files = (Array.isArray(value) ? value : String(value).split(','))
+			.map((file) => file.trim())
+			.filter(Boolean);
+		return await deliver(this, itemIndex, client.zip(files));
+	},
+};
