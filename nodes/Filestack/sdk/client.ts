@@ -119,7 +119,10 @@ export class Client {
 }
 
 /** The store options the `/process` store task takes (MIME type and upload tags are upload-only). */
+const UPLOAD_ONLY: ReadonlySet<string> = new Set(['mimetype', 'uploadTags']);
+
 function storeTaskParams(store: StoreOptions): Record<string, unknown> {
-	const { mimetype: _mimetype, uploadTags: _tags, ...rest } = store;
-	return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined && value !== ''));
+	return Object.fromEntries(
+		Object.entries(store).filter(([name, value]) => !UPLOAD_ONLY.has(name) && value !== undefined && value !== ''),
+	);
 }
