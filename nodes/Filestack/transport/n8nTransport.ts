@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { sleepWithAbort } from 'n8n-workflow';
 
-import type { HttpRequest, HttpResponse, Transport } from '../sdk/transport';
+import type { ByteStream, HttpRequest, HttpResponse, Transport } from '../sdk/transport';
 
 type HttpContext = Pick<IExecuteFunctions, 'helpers' | 'getExecutionCancelSignal'>;
 
@@ -29,7 +29,7 @@ export function n8nTransport(context: HttpContext): Transport {
 				options.body = JSON.stringify(request.json);
 				options.headers = { 'Content-Type': 'application/json', ...options.headers };
 			} else if (request.body !== undefined) {
-				options.body = request.body as IHttpRequestOptions['body'];
+				options.body = await requestBody(request.body);
 			}
 			const response = (await context.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			return {
@@ -40,6 +40,24 @@ export function n8nTransport(context: HttpContext): Transport {
 		},
 		sleep: async (ms: number) => await sleepWithAbort(ms, signal()),
 	};
+}
+
+/**
+ * A body as n8n's HTTP client sends it unchanged: a Buffer (a view of a plain Uint8Array would otherwise be sent as
+ * its whole underlying memory), a string, or a Node stream. Any other byte iterable holds a file that is in memory
+ * already (n8n's memory binary mode), so it is gathered.
+ */
+async function requestBody(body: NonNullable<HttpRequest['body']>): Promise<IHttpRequestOptions['body']> {
+	if (typeof body === 'string') return body;
+	if (body instanceof Uint8Array) return asBuffer(body);
+	if (typeof (body as { pipe?: unknown }).pipe === 'function') return body as unknown as IHttpRequestOptions['body'];
+	const chunks: Buffer[] = [];
+	for await (const chunk of body as ByteStream) chunks.push(asBuffer(chunk));
+	return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+	return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function parseBody(body: unknown, responseType: HttpRequest['responseType']): unknown {
