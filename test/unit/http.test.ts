@@ -1,0 +1,122 @@
+import nock from 'nock';
+
+import { FilestackApiError, FilestackNetworkError } from '../../nodes/Filestack/sdk/errors';
+import { Http } from '../../nodes/Filestack/sdk/http';
+import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../nodes/Filestack/sdk/retry';
+import { nodeTransport } from '../harness/nodeTransport';
+
+const ORIGIN = 'http://filestack.test';
+const policy = { ...DEFAULT_RETRY, attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+
+describe('Http: retries and errors', () => {
+	let waits: number[];
+	let http: Http;
+	let transport: ReturnType<typeof nodeTransport>;
+
+	beforeAll(() => {
+		if (!nock.isActive()) nock.activate();
+		nock.disableNetConnect();
+	});
+	afterAll(() => nock.restore());
+	beforeEach(() => {
+		waits = [];
+		transport = nodeTransport({ sleep: async (ms) => void waits.push(ms) });
+		http = new Http(transport, policy, () => 0.5);
+	});
+	afterEach(() => {
+		transport.close();
+		nock.cleanAll();
+	});
+
+	it('retries 5xx with growing jittered backoff and returns the first success', async () => {
+		nock(ORIGIN).post('/start').reply(503, 'busy').post('/start').reply(502).post('/start').reply(200, { ok: true });
+		const body = await http.json('Start', { method: 'POST', url: `${ORIGIN}/start`, json: {} });
+		expect(body).toEqual({ ok: true });
+		expect(waits).toEqual([75, 150]);
+	});
+
+	it('honours Retry-After on 429 when it asks for more than the backoff', async () => {
+		nock(ORIGIN).get('/x').reply(429, '', { 'Retry-After': '3' }).get('/x').reply(200, {});
+		await http.json('X', { method: 'GET', url: `${ORIGIN}/x` });
+		expect(waits).toEqual([3_000]);
+	});
+
+	it('retries network errors', async () => {
+		nock(ORIGIN).get('/x').replyWithError('socket hang up').get('/x').reply(200, {});
+		await expect(http.json('X', { method: 'GET', url: `${ORIGIN}/x` })).resolves.toEqual({});
+		expect(waits).toHaveLength(1);
+	});
+
+	it('gives up after the last try with the cause', async () => {
+		nock(ORIGIN).get('/x').times(4).replyWithError('connect refused');
+		const failure = http.json('Metadata', { method: 'GET', url: `${ORIGIN}/x` });
+		await expect(failure).rejects.toBeInstanceOf(FilestackNetworkError);
+		await expect(failure).rejects.toThrow(/Metadata failed: connect refused/);
+		expect(waits).toHaveLength(3);
+	});
+
+	it('never retries other 4xx, and reports Filestack\'s error text and correlation id', async () => {
+		nock(ORIGIN)
+			.post('/multipart/start')
+			.reply(403, { error: 'Invalid App policy', c: 'c0ffee-42', i: 'UPL-eu-w-1-10', t: 1 });
+		const failure = http.json('Multipart start', { method: 'POST', url: `${ORIGIN}/multipart/start`, json: {} });
+		await expect(failure).rejects.toMatchObject({
+			status: 403,
+			detail: 'Invalid App policy',
+			correlationId: 'c0ffee-42',
+		});
+		await expect(failure).rejects.toThrow('Multipart start failed with HTTP 403: Invalid App policy (correlation id c0ffee-42)');
+		expect(waits).toEqual([]);
+	});
+
+	it('reads S3 XML errors', async () => {
+		nock(ORIGIN)
+			.put('/part')
+			.reply(400, '<Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match</Message></Error>');
+		await expect(http.send('Part 1', { method: 'PUT', url: `${ORIGIN}/part`, body: 'x' })).rejects.toThrow(
+			'Part 1 failed with HTTP 400: BadDigest: The Content-MD5 you specified did not match',
+		);
+	});
+
+	it('reads the error text of a streamed response', async () => {
+		nock(ORIGIN).get('/h').reply(404, { error: 'File not found' });
+		const failure = http.send('Download of h', { method: 'GET', url: `${ORIGIN}/h`, responseType: 'stream' });
+		await expect(failure).rejects.toBeInstanceOf(FilestackApiError);
+		await expect(failure).rejects.toThrow('Download of h failed with HTTP 404: File not found');
+	});
+
+	it('treats a success that is not JSON (a legacy error answered with 200) as a failure', async () => {
+		nock(ORIGIN).get('/m').times(4).reply(200, 'Invalid Application');
+		await expect(http.json('Metadata', { method: 'GET', url: `${ORIGIN}/m` })).rejects.toThrow(
+			/unexpected response: Invalid Application/,
+		);
+	});
+
+	it('rebuilds a request given as a function for each try', async () => {
+		let built = 0;
+		nock(ORIGIN).post('/o', 'first').reply(500).post('/o', 'second').reply(200, 'done');
+		const response = await http.send('Overwrite', async () => ({
+			method: 'POST',
+			url: `${ORIGIN}/o`,
+			body: ++built === 1 ? 'first' : 'second',
+			responseType: 'text',
+		}));
+		expect(response.body).toBe('done');
+		expect(built).toBe(2);
+	});
+});
+
+describe('retry arithmetic', () => {
+	it('doubles each step up to the maximum, half of it random', () => {
+		const steps = [1, 2, 3, 4, 5].map((n) => backoffDelay(policy, n, () => 1));
+		expect(steps).toEqual([100, 200, 400, 800, 1000]);
+		expect(backoffDelay(policy, 3, () => 0)).toBe(200);
+	});
+
+	it('reads Retry-After as seconds or as a date', () => {
+		expect(retryAfterMs('2', 0)).toBe(2000);
+		expect(retryAfterMs(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
+		expect(retryAfterMs('soon', 0)).toBeUndefined();
+		expect(retryAfterMs(undefined, 0)).toBeUndefined();
+	});
+});
