@@ -10,6 +10,12 @@ export interface SendOptions {
 	retry?: Partial<RetryPolicy>;
 }
 
+/** A request, or a function building it afresh for each try (a streamed body, or a URL that must be asked again). */
+export type RequestSource = HttpRequest | (() => Promise<HttpRequest>);
+
+/** The server's `Retry-After` of a failure answered with 429 or 5xx, kept here for the wait before the next try. */
+const retryAfterOf = new WeakMap<object, number>();
+
 /**
  * Sends requests through a Transport with timeouts and retries, and turns every failure into a FilestackApiError
  * (with Filestack's own error text) or a FilestackNetworkError.
@@ -21,33 +27,39 @@ export class Http {
 		private readonly random: () => number = Math.random,
 	) {}
 
+	/** The client's retry policy with a call's overrides. */
+	policy(options: SendOptions = {}): RetryPolicy {
+		return { ...this.retry, ...options.retry };
+	}
+
 	/**
 	 * Any 2xx response; `what` names the call in errors ("Multipart start", "Download of <handle>"). A request whose
 	 * body is a stream is given as a function, called again for each try, since a stream can be read only once.
+	 * An error thrown by that function ends the call at once: it is its own, already final, failure.
 	 */
-	async send(
-		what: string,
-		request: HttpRequest | (() => Promise<HttpRequest>),
-		options: SendOptions = {},
-	): Promise<HttpResponse> {
-		const policy = { ...this.retry, ...options.retry };
+	async send(what: string, request: RequestSource, options: SendOptions = {}): Promise<HttpResponse> {
+		const policy = this.policy(options);
 		for (let attempt = 1; ; attempt++) {
-			let response: HttpResponse;
-			try {
-				const thisTry = typeof request === 'function' ? await request() : request;
-				response = await this.transport.request({ timeoutMs: policy.timeoutMs, ...thisTry });
-			} catch (error) {
-				if (isCancellation(error) || attempt >= policy.attempts) throw new FilestackNetworkError(what, error);
-				await this.transport.sleep(backoffDelay(policy, attempt, this.random));
+			const thisTry = typeof request === 'function' ? await request() : request;
+			const outcome = await this.transport.request({ timeoutMs: policy.timeoutMs, ...thisTry }).then(
+				(response) => ({ response }),
+				(error: unknown) => ({ error }),
+			);
+			if ('error' in outcome) {
+				if (isCancellation(outcome.error) || attempt >= policy.attempts) {
+					throw new FilestackNetworkError(what, outcome.error);
+				}
+				await this.pause(attempt, undefined, options);
 				continue;
 			}
+			const { response } = outcome;
 			if (response.status >= 200 && response.status < 300) return response;
 
 			const failure = await toApiError(what, response);
-			if (!isRetryableStatus(response.status) || attempt >= policy.attempts) throw failure;
-			const backoff = backoffDelay(policy, attempt, this.random);
 			const asked = retryAfterMs(response.headers['retry-after'], Date.now());
-			await this.transport.sleep(Math.min(Math.max(backoff, asked ?? 0), policy.maxDelayMs * 4));
+			if (asked !== undefined) retryAfterOf.set(failure, asked);
+			if (!isRetryableStatus(response.status) || attempt >= policy.attempts) throw failure;
+			await this.pause(attempt, failure, options);
 		}
 	}
 
@@ -60,16 +72,33 @@ export class Http {
 		request: HttpRequest,
 		options: SendOptions = {},
 	): Promise<T> {
-		const policy = { ...this.retry, ...options.retry };
+		const policy = this.policy(options);
 		for (let attempt = 1; ; attempt++) {
 			const response = await this.send(what, { ...request, responseType: 'json' }, options);
 			if (isJsonObject(response.body)) return response.body as T;
 			if (attempt >= policy.attempts) {
 				throw new FilestackApiError(response.status, `unexpected response: ${excerpt(String(response.body))}`, what);
 			}
-			await this.transport.sleep(backoffDelay(policy, attempt, this.random));
+			await this.pause(attempt, undefined, options);
 		}
 	}
+
+	/**
+	 * Waits before the next try after `failedTries` failures: jittered backoff, or longer when the server asked for
+	 * it (`Retry-After` of `cause`), but never more than four times the longest backoff step.
+	 */
+	async pause(failedTries: number, cause?: unknown, options: SendOptions = {}): Promise<void> {
+		const policy = this.policy(options);
+		const backoff = backoffDelay(policy, failedTries, this.random);
+		const asked = typeof cause === 'object' && cause !== null ? retryAfterOf.get(cause) : undefined;
+		await this.transport.sleep(Math.min(Math.max(backoff, asked ?? 0), policy.maxDelayMs * 4));
+	}
+}
+
+/** Whether trying again may help: no answer at all, throttling (429) or server trouble (5xx). */
+export function isRetryableFailure(error: unknown): boolean {
+	if (error instanceof FilestackApiError) return isRetryableStatus(error.status);
+	return error instanceof FilestackNetworkError;
 }
 
 /** Reads what Filestack said from an error response: `{"error","c"}` JSON, S3's XML `<Message>`, or plain text. */
@@ -98,7 +127,7 @@ function fromJson(what: string, status: number, body: Record<string, unknown>): 
 	return new FilestackApiError(status, excerpt(String(detail)), what, correlationId);
 }
 
-function isJsonObject(body: unknown): body is Record<string, unknown> {
+export function isJsonObject(body: unknown): body is Record<string, unknown> {
 	return typeof body === 'object' && body !== null && !isStream(body) && !ArrayBuffer.isView(body);
 }
 
