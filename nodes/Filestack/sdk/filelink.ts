@@ -1,8 +1,10 @@
 import type { Client } from './client';
 import { download, Download } from './download';
+import { FilestackValidationError } from './errors';
 import type { PolicyCall } from './security';
 import { Transformation } from './transformation';
 import type { ByteStream } from './transport';
+import { isHandle } from './url';
 
 /** New content for a file: bytes streamed from a source that can be opened again for a retry, or a public URL. */
 export type OverwriteContent =
@@ -24,6 +26,9 @@ export class Filelink {
 		private readonly client: Client,
 		readonly handle: string,
 	) {
+		if (!isHandle(handle)) {
+			throw new FilestackValidationError(`"${handle}" is not a Filestack handle (the last part of a file's URL)`);
+		}
 		this.root = client.transformation({ handle });
 	}
 
