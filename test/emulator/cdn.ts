@@ -1,0 +1,111 @@
+import { randomUUID } from 'crypto';
+import type { AppConfig } from './apps';
+import { base64Decode } from './base64Decode';
+import { badRequest, notFound } from './errors';
+import { contentDisposition, sendFile, sendJson } from './http';
+import { intelligenceResult } from './intelligence';
+import { bytesOf, discard, produce, type Result } from './results';
+import type { Exchange } from './routes';
+import { authorize, type Call, credentialsIn } from './security';
+import { spool } from './spool';
+import type { EmulatorState } from './state';
+import { type CdnPath, listItems, param, parseCdnPath, type Task, taskChain } from './taskGrammar';
+import { storeOptions } from './validate';
+import { videoConvert } from './video';
+
+const INTELLIGENCE = new Set(['tags', 'sfw', 'ocr', 'doc_detection']);
+
+/** GET/HEAD/POST on the CDN: downloads, transformation URLs, `store`, intelligence, zip, screenshots, video. */
+export async function cdnRequest(state: EmulatorState, exchange: Exchange): Promise<void> {
+	const { req, res, url } = exchange;
+	const path = parseCdnPath(url.pathname);
+	const app = appOf(state, path);
+	const credentials = path.credentials ?? credentialsIn(url.searchParams);
+	const handles = path.sources.flatMap((source) => (source.kind === 'handle' ? [source.handle] : []));
+	if (path.tasks.some((task) => task.name === 'video_convert')) {
+		authorize(app, credentials, { calls: ['convert'], handles });
+		await videoConvert(state, exchange, path, app);
+		return;
+	}
+	authorize(app, credentials, { calls: callsOf(path.tasks), handles });
+	const last = path.tasks[path.tasks.length - 1] as Task | undefined;
+	if (path.tasks.some((task) => task.name === 'store') && last?.name !== 'store') throw badRequest('store must be the last task');
+
+	const chain = { 'x-emulator-tasks': taskChain(path.tasks) };
+	if (last?.name === 'run_workflow') {
+		const workflow = param(last, 'id');
+		if (!workflow) throw badRequest('run_workflow needs an id');
+		sendJson(res, 200, { jobid: randomUUID(), workflow, sources: handles, status: 'Pending' }, chain);
+		return;
+	}
+	const result = await produce(state, path);
+	try {
+		if (last && INTELLIGENCE.has(last.name)) {
+			sendJson(res, 200, intelligenceResult(last.name, result.md5), chain);
+		} else if (last?.name === 'store') {
+			sendJson(res, 200, await storeResult(state, app, result, last), chain);
+		} else {
+			const headers: Record<string, string> = path.tasks.length > 0 ? chain : {};
+			if (url.searchParams.get('dl') === 'true') headers['Content-Disposition'] = contentDisposition(result.filename, 'attachment');
+			await sendFile(req, res, result, headers);
+		}
+	} finally {
+		await discard(result);
+	}
+}
+
+/** The app the request acts for: the API key in the path, else the owner of the (first) handle. */
+function appOf(state: EmulatorState, path: CdnPath): AppConfig {
+	if (path.apiKey !== undefined) {
+		const app = state.apps.get(path.apiKey);
+		if (!app) throw badRequest(`Invalid application: "${path.apiKey}" is neither an API key nor a task`);
+		return app;
+	}
+	const handle = path.sources.find((source) => source.kind === 'handle');
+	if (!handle || handle.kind !== 'handle') throw badRequest('An API key (first path segment) is required for external URLs');
+	const file = state.files.get(handle.handle);
+	if (!file) throw notFound();
+	return state.ownerOf(file);
+}
+
+/** A transformation reads; storing its result is `convert` (or `store`); a workflow run is `runWorkflow`. */
+function callsOf(tasks: readonly Task[]): Array<Call | Call[]> {
+	const calls: Array<Call | Call[]> = [];
+	if (tasks.some((task) => task.name === 'store')) calls.push(['convert', 'store']);
+	if (tasks.some((task) => task.name === 'run_workflow')) calls.push('runWorkflow');
+	return calls.length > 0 ? calls : ['read'];
+}
+
+/** `store` as the last task: the result becomes a new file, described the way Filestack's store task does. */
+async function storeResult(state: EmulatorState, app: AppConfig, result: Result, task: Task) {
+	const store = storeOptions(
+		{
+			location: param(task, 'location', 'l'),
+			path: param(task, 'path', 'p'),
+			container: param(task, 'container', 'c'),
+			region: param(task, 'region'),
+			access: param(task, 'access', 'a'),
+		},
+		'store',
+	);
+	const decode = param(task, 'base64decode', 'b64') === 'true';
+	const bytes = decode ? base64Decode(bytesOf(result)) : bytesOf(result);
+	const workflows = param(task, 'workflows');
+	const file = await state.files.add(await spool(bytes, state.tempPath('store')), {
+		apiKey: app.apiKey,
+		filename: param(task, 'filename', 'f') ?? result.filename,
+		mimetype: result.mimetype,
+		store,
+		workflows: workflows === undefined ? undefined : listItems(workflows),
+	});
+	return {
+		handle: file.handle,
+		url: state.fileUrl(file.handle),
+		filename: file.filename,
+		size: file.size,
+		type: file.mimetype,
+		container: file.container,
+		key: file.key,
+		...(file.workflows ? { workflows: file.workflows } : {}),
+	};
+}
