@@ -156,6 +156,12 @@ const BOX: TupleShape = {
 	example: '[x,y,width,height]',
 };
 const OBJECTS: ListShape = { type: 'list', items: BOX, minItems: 1, maxItems: 50 };
+/** Crop works on larger images than the face and object tasks. */
+const CROP_BOX: TupleShape = {
+	type: 'tuple',
+	items: [integer(0, 100000), integer(0, 100000), integer(1, 100000), integer(1, 100000)],
+	example: '[x,y,width,height]',
+};
 const PAGE_FORMAT = oneOf('a2', 'a3', 'a4', 'a5', 'b4', 'b5', 'letter', 'legal', 'tabloid');
 const PAGE_ORIENTATION = oneOf('portrait', 'landscape');
 const STORAGE_LOCATION = oneOf('S3', 'gcs', 'azure', 'rackspace', 'dropbox');
@@ -201,27 +207,26 @@ const obscureParams = (amountDefault: number, amountShape: NumberShape): ParamSp
 	{ name: 'type', label: 'Type', description: 'Shape of each area', ...oneOf('rect', 'oval'), default: 'rect' },
 ];
 
-/** Where a result is stored; `store` always quotes its path, as the Python SDK does. */
-const storeParams = (accessDefault: 'public' | 'private', quotePath: boolean): ParamSpec[] => [
-	{ name: 'filename', label: 'Filename', description: 'Name of the stored file', ...TEXT, aliases: ['f'] },
+/** Where a result is stored. Only `store` has the short aliases, and it always quotes its path like the Python SDK. */
+const storeParams = (accessDefault: 'public' | 'private', isStoreTask: boolean): ParamSpec[] => [
+	{ name: 'filename', label: 'Filename', description: 'Name of the stored file', ...TEXT, ...(isStoreTask && { aliases: ['f'] }) },
 	{
 		name: 'location',
 		label: 'Location',
 		description: 'Storage provider to store the file in',
 		...STORAGE_LOCATION,
 		default: 'S3',
-		aliases: ['l'],
+		...(isStoreTask && { aliases: ['l'] }),
 	},
 	{
 		name: 'path',
 		label: 'Path',
 		description: 'Path (key prefix) in the storage, e.g. folder/ or folder/name.jpg',
 		...TEXT,
-		...(quotePath && { alwaysQuoted: true as const }),
-		aliases: ['p'],
+		...(isStoreTask && { alwaysQuoted: true as const, aliases: ['p'] }),
 	},
 	{ name: 'container', label: 'Container', description: 'Bucket or container name in the storage', ...TEXT },
-	{ name: 'access', label: 'Access', description: 'Whether the stored file is public or private', ...ACCESS, default: accessDefault },
+	{ name: 'access', label: 'Access', description: 'Who may read the stored file: anyone with its URL (public) or only signed requests (private)', ...ACCESS, default: accessDefault },
 ];
 
 export const TASKS: readonly TaskSpec[] = [
@@ -265,7 +270,7 @@ export const TASKS: readonly TaskSpec[] = [
 				name: 'dim',
 				label: 'Dimensions',
 				description: 'The rectangle as [x,y,width,height] in pixels from the top left corner',
-				...BOX,
+				...CROP_BOX,
 				required: true,
 				aliases: ['d'],
 			},
@@ -634,7 +639,7 @@ export const TASKS: readonly TaskSpec[] = [
 		group: 'faces',
 		responds: 'file',
 		params: [
-			{ name: 'mode', label: 'Mode', description: 'thumb crops around the face, crop cuts it out exactly, fill fills the size', ...oneOf('thumb', 'crop', 'fill'), default: 'thumb' },
+			{ name: 'mode', label: 'Mode', description: 'How to crop: thumb frames the face, crop cuts it out exactly, fill fills the size', ...oneOf('thumb', 'crop', 'fill'), default: 'thumb' },
 			{ name: 'width', label: 'Width', description: 'Width of the result in pixels', ...integer(1, 10000) },
 			{ name: 'height', label: 'Height', description: 'Height of the result in pixels', ...integer(1, 10000) },
 			{ name: 'faces', label: 'Faces', description: 'Which faces: all, a face number, or a list of face numbers', ...FACES, default: 1 },
