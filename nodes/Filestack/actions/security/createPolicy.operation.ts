@@ -1,5 +1,5 @@
 import type { Operation } from '../operation';
-import { Policy, POLICY_CALLS, PolicyCall, Security } from '../../sdk/security';
+import { Policy, POLICY_CALLS, PolicyCall, Security, validatePolicy } from '../../sdk/security';
 
 export const createPolicy: Operation = {
 	option: {
@@ -84,11 +84,13 @@ export const createPolicy: Operation = {
 		const expiresIn = this.getNodeParameter('expiresIn', itemIndex) as number;
 		const calls = this.getNodeParameter('calls', itemIndex, []) as PolicyCall[];
 		const restrictions = this.getNodeParameter('restrictions', itemIndex, {}) as Partial<Policy>;
-		const policy: Policy = { expiry: Math.floor(Date.now() / 1000) + Math.round(expiresIn) };
+		const now = Math.floor(Date.now() / 1000);
+		const policy: Policy = { expiry: now + Math.round(expiresIn) };
 		if (calls.length > 0) policy.call = calls;
 		for (const [name, value] of Object.entries(restrictions)) {
 			if (value !== '' && value !== undefined) Object.assign(policy, { [name]: value });
 		}
+		validatePolicy(policy, { now });
 		const security = client.security((secret) => new Security(policy, secret));
 		return {
 			json: {
