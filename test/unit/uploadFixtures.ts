@@ -160,5 +160,12 @@ export function cleanNock(): void {
 	nock.cleanAll();
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
+// Jest gives each test file its own nock but one shared `http`: each file must take its interception down again.
+beforeAll(() => {
+	if (!nock.isActive()) nock.activate();
+	nock.disableNetConnect();
+});
+afterAll(() => {
+	nock.enableNetConnect();
+	nock.restore();
+});
