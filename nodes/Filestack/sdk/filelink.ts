@@ -79,6 +79,7 @@ export class Filelink {
 						query,
 						headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 						body: new URLSearchParams({ url: content.url }).toString(),
+						responseType: 'json',
 					})
 				: await this.client.http.send(what, async () => ({
 						method: 'POST',
@@ -89,6 +90,7 @@ export class Filelink {
 							'Content-Length': String(content.size),
 						},
 						body: await content.open(),
+						responseType: 'json',
 					}));
 		return typeof response.body === 'object' && response.body !== null ? (response.body as Record<string, unknown>) : {};
 	}
