@@ -66,7 +66,7 @@ export class AudioVisual {
 			const left = deadline - Date.now();
 			if (left <= 0) {
 				throw new FilestackValidationError(
-					`The conversion ${this.uuid ?? ''} was still "${current.status}" after ${Math.round(options.timeoutMs / 1000)} s. ` +
+					`The conversion ${this.uuid ?? ''} was still "${current.status}" after ${options.timeoutMs / 1000} s. ` +
 						`It goes on at Filestack: get its status later from ${this.statusUrl}`,
 				);
 			}
