@@ -376,7 +376,7 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 			filename: 'photo.png',
 		});
 		expect(emulator.files.get(file.handle)).toMatchObject({ md5: md5(replacement), size: replacement.length });
-		expect(await downloadBytes(client, file.handle)).toEqual(replacement);
+		expect(md5(await downloadBytes(client, file.handle))).toBe(md5(replacement));
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({ route: 'overwrite', method: 'POST', path: `/api/file/${file.handle}` });
 		expect(request.query.base64decode).toBe('false');
