@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { toStoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import { StoreOptions, uploadStream, UploadOptions, validateStoreOptions } from '../../nodes/Filestack/sdk/upload';
@@ -72,6 +74,21 @@ describe('uploadStream checks everything before the first request', () => {
 		await expect(failure).rejects.toThrow(FilestackValidationError);
 		await expect(failure).rejects.toThrow(message);
 		expect(api.requests).toHaveLength(0);
+	});
+
+	test('the source stream is closed even when the upload fails before reading it', async () => {
+		const refused = Readable.from([Buffer.from('abc')]);
+		await expect(
+			uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size: 3, stream: refused }, { filename: '' }),
+		).rejects.toThrow(FilestackValidationError);
+		expect(refused.destroyed).toBe(true);
+
+		api.failures.start.push({ status: 400, body: '{"error":"Parameters are inalid"}' });
+		const unstarted = Readable.from([Buffer.from('abc')]);
+		await expect(
+			uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size: 3, stream: unstarted }, { filename: 'a' }),
+		).rejects.toThrow('Multipart start failed with HTTP 400: Parameters are inalid');
+		expect(unstarted.destroyed).toBe(true);
 	});
 
 	test('a negative or fractional size', async () => {

@@ -41,6 +41,7 @@ const MODES: readonly IntelligentIngestion[] = ['auto', 'on', 'off'];
  * Uploads a stream of `source.size` bytes as a new Filestack file: multipart, split into parts while reading,
  * at most `concurrency` parts in flight (and one more being read), every request retried where that may help.
  * Everything is checked before the first request. The result is the stored file as Filestack describes it.
+ * The stream is the upload's: it is closed when the upload ends, even if it failed before reading it.
  */
 export async function uploadStream(
 	http: Http,
@@ -48,6 +49,14 @@ export async function uploadStream(
 	source: UploadSource,
 	options: UploadOptions,
 ): Promise<StoredFile> {
+	try {
+		return await upload(http, target, source, options);
+	} finally {
+		await close(source.stream);
+	}
+}
+
+async function upload(http: Http, target: UploadTarget, source: UploadSource, options: UploadOptions): Promise<StoredFile> {
 	const store: StoreOptions = { ...options.store, filename: options.filename, mimetype: options.mimetype };
 	validateUpload(source, options, store);
 	const mode = options.intelligent ?? 'auto';
@@ -97,6 +106,20 @@ export async function uploadStream(
 	);
 	const partList = etags.map((etag, index) => ({ part_number: index + 1, etag }));
 	return await session.complete({ parts: partList, ...tags });
+}
+
+/**
+ * Ends a stream that may not have been read: a file stream holds a file descriptor until it ends. A Node stream
+ * is destroyed (ending an iterator that never started would not reach it); any other iterable is told to return.
+ */
+async function close(stream: UploadSource['stream']): Promise<void> {
+	try {
+		const destroy = (stream as { destroy?: unknown } | undefined)?.destroy;
+		if (typeof destroy === 'function') destroy.call(stream);
+		else await stream?.[Symbol.asyncIterator]?.().return?.();
+	} catch {
+		// Closing is tidying up: an error here says nothing about the upload.
+	}
 }
 
 function validateUpload(source: UploadSource, options: UploadOptions, store: StoreOptions): void {
