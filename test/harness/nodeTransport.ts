@@ -69,7 +69,7 @@ async function send(request: HttpRequest, agents: Record<'http:' | 'https:', htt
 	const result = { status: response.statusCode ?? 0, headers: lowerCaseHeaders(response.headers) };
 	if (request.responseType === 'stream') return { ...result, body: response };
 	const text = (await readAll(response)).toString('utf8');
-	return { ...result, body: request.responseType === 'json' ? parseJson(text) : text };
+	return { ...result, body: request.responseType === 'text' ? text : parseJson(text) };
 }
 
 /** The whole body, or a rejection if the connection ends before the body does. */

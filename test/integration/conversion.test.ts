@@ -4,7 +4,7 @@ import { Readable } from 'stream';
 import type { AudioVisual } from '../../nodes/Filestack/sdk/audioVisual';
 import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
-import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
+import { FilestackApiError, FilestackJobError } from '../../nodes/Filestack/sdk/errors';
 import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
 import type { Transport } from '../../nodes/Filestack/sdk/transport';
 import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
@@ -107,9 +107,9 @@ describe.each([
 		const conversion = await client.transformation({ handle }).videoConvert(CONVERSION);
 
 		const outcome = conversion.waitForCompletion({ timeoutMs: 10_000, intervalMs: 50 });
-		await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
+		await expect(outcome).rejects.toBeInstanceOf(FilestackJobError);
 		await expect(outcome).rejects.toThrow(
-			`Conversion ${conversion.uuid} failed with HTTP 200: Conversion failed: the source could not be decoded (emulated failure)`,
+			`The conversion ${conversion.uuid} failed: Conversion failed: the source could not be decoded (emulated failure)`,
 		);
 		expect(videoRequests()).toHaveLength(1 + emulator.faults.videoPollsUntilDone);
 	});
@@ -121,7 +121,7 @@ describe.each([
 
 		const started = Date.now();
 		const outcome = conversion.waitForCompletion({ timeoutMs: 300, intervalMs: 50 });
-		await expect(outcome).rejects.toBeInstanceOf(FilestackValidationError);
+		await expect(outcome).rejects.toBeInstanceOf(FilestackJobError);
 		await expect(outcome).rejects.toThrow(
 			`The conversion ${conversion.uuid} was still "pending" after 0.3 s. It goes on at Filestack: get its status later from ${conversion.statusUrl}`,
 		);

@@ -1,5 +1,5 @@
 import type { Client } from './client';
-import { FilestackApiError, FilestackValidationError } from './errors';
+import { FilestackJobError, FilestackValidationError } from './errors';
 
 export interface ConversionStatus {
 	status: string;
@@ -61,11 +61,13 @@ export class AudioVisual {
 			const current = await this.status();
 			if (current.status === 'completed') return current;
 			if (current.status === 'failed') {
-				throw new FilestackApiError(200, current.message ?? 'Filestack reported the conversion as failed', `Conversion ${this.uuid ?? ''}`.trim());
+				throw new FilestackJobError(
+					`The conversion ${this.uuid ?? ''} failed: ${current.message ?? 'Filestack gave no reason'}`,
+				);
 			}
 			const left = deadline - Date.now();
 			if (left <= 0) {
-				throw new FilestackValidationError(
+				throw new FilestackJobError(
 					`The conversion ${this.uuid ?? ''} was still "${current.status}" after ${options.timeoutMs / 1000} s. ` +
 						`It goes on at Filestack: get its status later from ${this.statusUrl}`,
 				);

@@ -24,6 +24,14 @@ export class FilestackNetworkError extends Error {
 	}
 }
 
+/** Work Filestack accepted but did not finish: a conversion that failed, or that was not done in time. */
+export class FilestackJobError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'FilestackJobError';
+	}
+}
+
 /** Input the SDK refuses before sending anything: a bad handle, task parameter or store option. */
 export class FilestackValidationError extends Error {
 	constructor(message: string) {

@@ -18,7 +18,7 @@ export interface HttpRequest {
 	json?: unknown;
 	/** Sent as is: bytes of a part, a form body, or a stream (then give `content-length` in `headers`). */
 	body?: Uint8Array | string | ByteStream;
-	/** How to read the response body; `json` falls back to text when the body is not JSON. */
+	/** How to read the response body (default `json`); `json` falls back to text when the body is not JSON. */
 	responseType?: 'json' | 'text' | 'stream';
 	timeoutMs?: number;
 }
