@@ -5,6 +5,7 @@ import { BinaryDataService, ExecutionLifecycleHooks, WebhookContext, WorkflowExe
 import type {
 	IDataObject,
 	INodeExecutionData,
+	INodeType,
 	IWebhookData,
 	IWebhookResponseData,
 	IWorkflowBase,
@@ -59,6 +60,8 @@ export interface WebhookCall {
 export interface Harness {
 	readonly binaryMode: BinaryMode;
 	readonly package: LoadedPackage;
+	/** A node type as n8n resolves it for a workflow node (default: its latest version). */
+	nodeType(type: string, version?: number): INodeType;
 	/** Runs a whole workflow through n8n-core's execution engine. */
 	run(workflow: WorkflowSpec, options?: RunOptions): Promise<WorkflowRun>;
 	/** Calls a webhook trigger node's `webhook()` with a request, as n8n's webhook server does. */
@@ -91,6 +94,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 	return {
 		binaryMode,
 		package: loaded,
+
+		nodeType: (type, version) => nodeTypes.getByNameAndVersion(type, version),
 
 		async run(spec, { start, input, credentials = options.credentials ?? {}, staticData } = {}) {
 			const { workflow, nodes, connections } = workflowOf(spec, credentials, staticData);

@@ -52,7 +52,11 @@ export async function webhookRequest(spec: WebhookRequest, path: string, typeVer
 			if (request.rawBody) return;
 			const encoding = headers['content-encoding'];
 			const decoded =
-				encoding === 'gzip' ? request.pipe(createGunzip()) : encoding === 'deflate' ? request.pipe(createInflate()) : request;
+				encoding === 'gzip'
+					? request.pipe(createGunzip())
+					: encoding === 'deflate'
+						? request.pipe(createInflate())
+						: request;
 			request.rawBody = await readAll(decoded);
 		},
 	}) as HarnessRequest;
@@ -67,7 +71,9 @@ export async function webhookRequest(spec: WebhookRequest, path: string, typeVer
 	if (contentType === 'multipart/form-data') throw new Error('The harness does not build multipart webhook requests');
 	const readUpFront =
 		typeVersion === 1 ||
-		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) => contentType?.startsWith(type)) ||
+		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) =>
+			contentType?.startsWith(type),
+		) ||
 		contentType?.endsWith('/xml') ||
 		contentType?.endsWith('+xml');
 	if (readUpFront) await parseBody(request);
