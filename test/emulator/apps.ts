@@ -39,10 +39,6 @@ export class Apps {
 		return this.byKey.delete(apiKey);
 	}
 
-	list(): AppConfig[] {
-		return [...this.byKey.values()];
-	}
-
 	/** Back to the apps given at start. */
 	reset(): void {
 		this.byKey.clear();

@@ -45,7 +45,7 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 		} else if (last?.name === 'store') {
 			sendJson(res, 200, await storeResult(state, app, result, last), chain);
 		} else {
-			const headers: Record<string, string> = path.tasks.length > 0 ? chain : {};
+			const headers: Record<string, string> = path.tasks.length > 0 ? { ...chain } : {};
 			if (url.searchParams.get('dl') === 'true') headers['Content-Disposition'] = contentDisposition(result.filename, 'attachment');
 			await sendFile(req, res, result, headers);
 		}

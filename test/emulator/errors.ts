@@ -25,6 +25,6 @@ export function badRequest(message: string): EmulatorError {
 	return new EmulatorError(400, message);
 }
 
-export function notFound(message = 'File not found'): EmulatorError {
-	return new EmulatorError(404, message, 'NoSuchKey');
+export function notFound(): EmulatorError {
+	return new EmulatorError(404, 'File not found', 'NoSuchKey');
 }

@@ -1,7 +1,6 @@
 import { createReadStream } from 'fs';
 import { rm } from 'fs/promises';
 import { badRequest, notFound } from './errors';
-import type { StoredFile } from './files';
 import { mimetypeOfExtension, withExtension } from './mime';
 import { syntheticPng } from './png';
 import { contentOf } from './sources';
@@ -52,15 +51,11 @@ export async function resolveSource(state: EmulatorState, source: Source): Promi
 	if (source.kind === 'handle') {
 		const file = state.files.get(source.handle);
 		if (!file) throw notFound();
-		return fromStoredFile(file);
+		const { path, size, md5, mimetype, filename } = file;
+		return { path, size, md5, mimetype, filename, temporary: false };
 	}
 	const content = await contentOf(source.url, state.tempPath('source'));
 	return { ...content.spooled, mimetype: content.mimetype, filename: content.filename, temporary: true };
-}
-
-export function fromStoredFile(file: StoredFile): Result {
-	const { path, size, md5, mimetype, filename } = file;
-	return { path, size, md5, mimetype, filename, temporary: false };
 }
 
 export async function discard(result: Result): Promise<void> {

@@ -32,18 +32,24 @@ export async function dispatch(state: EmulatorState, req: IncomingMessage, res: 
 		}
 		await route.handle(state, { req, res, url, entry, json });
 	} catch (error) {
-		renderError(route?.api ?? 'cdn', error, res);
+		try {
+			renderError(route?.api ?? 'cdn', error, res);
+		} catch {
+			res.destroy();
+		}
 	}
 }
 
 async function inject(state: EmulatorState, route: Route, fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	if (fault.kind === 'cutoff') {
-		// Let the first bytes of the body arrive, then drop the connection without an answer.
-		await new Promise<void>((resolve) => {
-			req.once('data', () => resolve());
-			req.once('end', resolve);
-			req.once('error', () => resolve());
-		});
+		// Let the first bytes of a body still to come arrive, then drop the connection without an answer.
+		if (!req.readableEnded) {
+			await new Promise<void>((resolve) => {
+				req.once('data', () => resolve());
+				req.once('end', resolve);
+				req.once('error', () => resolve());
+			});
+		}
 		req.socket.destroy();
 		return;
 	}

@@ -59,11 +59,12 @@ export function parseCdnPath(pathname: string): CdnPath {
 	return { apiKey, tasks, credentials, sources, list, jobKey: [...kept, sourceText].join('/') };
 }
 
-/** `resize=width:100/flip`: the chain as the emulator understood it (for the `x-emulator-tasks` header). */
+/** `resize=width:100/flip`: the chain as the emulator understood it (for the `x-emulator-tasks` header, so ASCII). */
 export function taskChain(tasks: readonly Task[]): string {
 	return tasks
 		.map((task) => (task.params.length === 0 ? task.name : `${task.name}=${task.params.map(([k, v]) => `${k}:${v}`).join(',')}`))
-		.join('/');
+		.join('/')
+		.replace(/[^\x20-\x7e]+/g, encodeURIComponent);
 }
 
 /** A parameter's value (first of the given names, e.g. `filename` or its alias `f`), outer quotes removed. */

@@ -247,9 +247,9 @@ describe('Filestack emulator', () => {
 		});
 
 		it('keeps memory flat while receiving a 64 MiB part', async () => {
-			// Garbage (the socket's 64 KiB reads) is collected as we go, so what is measured is what the server keeps.
+			// Young garbage (the socket's 64 KiB reads) is collected as we go, so what is measured is what the server keeps.
 			setFlagsFromString('--expose-gc');
-			const gc = runInNewContext('gc') as () => void;
+			const gc = runInNewContext('gc') as (options: { type: 'minor' }) => void;
 			const chunk = randomBytes(MiB);
 			const putMiBs = async (count: number, sample: () => void) => {
 				const hash = createHash('md5');
@@ -282,11 +282,11 @@ describe('Filestack emulator', () => {
 				});
 			};
 			expect(await putMiBs(8, () => undefined)).toBe(200); // warms up buffers and code paths
-			gc();
+			gc({ type: 'minor' });
 			const before = process.memoryUsage().rss;
 			let peak = before;
 			const status = await putMiBs(64, () => {
-				gc();
+				gc({ type: 'minor' });
 				peak = Math.max(peak, process.memoryUsage().rss);
 			});
 			expect(status).toBe(200);
@@ -394,6 +394,18 @@ describe('Filestack emulator', () => {
 			expect((await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(write)}`, { method: 'DELETE' })).status).toBe(403);
 			const remove = sign({ expiry: inAnHour(), call: ['remove'] });
 			expect((await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(remove)}`, { method: 'DELETE' })).status).toBe(200);
+		});
+
+		it('keeps one video job per URL whatever policy signs each poll', async () => {
+			emulator.faults.videoPollsUntilDone = 1;
+			const { json } = await multipartUpload(emulator, Buffer.from('film'), { security: sign({ expiry: inAnHour() }) });
+			const poll = async (expiry: number) =>
+				await getJson(`${emulator.url}/video_convert=preset:h264/${segment(sign({ expiry, call: ['convert'] }))}/${json.handle}`);
+			const started = await poll(inAnHour());
+			const done = await poll(inAnHour() + 60);
+			expect(done).toMatchObject({ status: 'completed', uuid: started.uuid });
+			const readOnly = sign({ expiry: inAnHour(), call: ['read'] });
+			expect((await fetch(`${emulator.url}/video_convert=preset:h264/${segment(readOnly)}/${json.handle}`)).status).toBe(403);
 		});
 
 		it('reads the policy of /process from its security task', async () => {
@@ -644,6 +656,16 @@ describe('Filestack emulator', () => {
 			expect((await put()).status).toBe(200);
 			const done = await postJson(`${emulator.url}/multipart/complete`, complete);
 			expect(md5Hex((await download(done.json.url)).body)).toBe(md5Hex(data));
+		});
+
+		it('can drop the connection of a JSON route; the retried request then succeeds', async () => {
+			emulator.faults.failNext('complete', 1, 'cutoff');
+			const data = Buffer.from('retried');
+			await expect(multipartUpload(emulator, data)).rejects.toThrow();
+			const upload = emulator.requests.find((entry) => entry.route === 'complete')?.body as Json;
+			const retried = await postJson(`${emulator.url}/multipart/complete`, upload);
+			expect(retried.status).toBe(200);
+			expect((await download(retried.json.url)).body.equals(data)).toBe(true);
 		});
 
 		it('draws faults from a seeded generator: the same seed gives the same sequence', async () => {
