@@ -29,7 +29,7 @@ export async function start(state: EmulatorState, { res, json }: Exchange): Prom
 	const upload: Upload = {
 		id,
 		apiKey: app.apiKey,
-		uri: `/${store.container ?? 'emulator-bucket'}/${id}`,
+		uri: `/${encodeURIComponent(store.container ?? 'emulator-bucket')}/${id}`,
 		region: store.region ?? 'us-east-1',
 		filename,
 		mimetype: optionalString(json, 'mimetype') || mimetypeOf(filename),
@@ -56,7 +56,7 @@ export async function start(state: EmulatorState, { res, json }: Exchange): Prom
 
 /** POST /multipart/upload: a presigned PUT URL (and its headers) for one part, or one FII chunk of a part. */
 export async function uploadPart(state: EmulatorState, { res, json }: Exchange): Promise<void> {
-	const { app, upload } = uploadOf(state, json);
+	const { app, upload } = openUploadOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
 	const part = requireInteger(json, 'part', 1, MAX_PART_NUMBER);
 	const size = requireInteger(json, 'size', 0, MAX_PART_SIZE);
@@ -85,7 +85,7 @@ export async function uploadPart(state: EmulatorState, { res, json }: Exchange):
 
 /** POST /multipart/commit: an FII part whose chunks have all arrived; `size` is the whole file's size. */
 export async function commit(state: EmulatorState, { res, json }: Exchange): Promise<void> {
-	const { app, upload } = uploadOf(state, json);
+	const { app, upload } = openUploadOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
 	if (!app.intelligentIngestion) throw badRequest('Intelligent Ingestion is not enabled for this application');
 	const part = requireInteger(json, 'part', 1, MAX_PART_NUMBER);
@@ -106,6 +106,11 @@ export async function commit(state: EmulatorState, { res, json }: Exchange): Pro
 export async function complete(state: EmulatorState, { res, json }: Exchange): Promise<void> {
 	const { app, upload } = uploadOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
+	if (upload.result) {
+		// A complete repeated after success (its answer was lost) gets the same answer, as S3 gives.
+		sendJson(res, 200, upload.result);
+		return;
+	}
 	const filename = requireString(json, 'filename');
 	if (requireInteger(json, 'size', 0) !== upload.size) throw invalid('size', `the size given at start, ${upload.size}, is expected`);
 	const store = json.store === undefined ? upload.store : storeOptions(json.store);
@@ -135,10 +140,10 @@ export async function complete(state: EmulatorState, { res, json }: Exchange): P
 	} finally {
 		upload.completing = false;
 	}
-	forget(state, upload);
 	await rm(upload.dir, { recursive: true, force: true });
+	for (const [token, target] of state.putTargets) if (target.uploadId === upload.id) state.putTargets.delete(token);
 	sendUploadEvent(state, app, file);
-	sendJson(res, 200, {
+	upload.result = {
 		handle: file.handle,
 		url: state.fileUrl(file.handle),
 		filename: file.filename,
@@ -149,7 +154,8 @@ export async function complete(state: EmulatorState, { res, json }: Exchange): P
 		key: file.key,
 		...(file.uploadTags ? { upload_tags: file.uploadTags } : {}),
 		...(file.workflows ? { workflows: file.workflows } : {}),
-	});
+	};
+	sendJson(res, 200, upload.result);
 }
 
 /** The `fp.upload` webhook of a newly stored file. */
@@ -211,7 +217,8 @@ function uploadOf(state: EmulatorState, json: Body): { app: AppConfig; upload: U
 	return { app, upload };
 }
 
-function forget(state: EmulatorState, upload: Upload): void {
-	state.uploads.delete(upload.id);
-	for (const [token, target] of state.putTargets) if (target.uploadId === upload.id) state.putTargets.delete(token);
+function openUploadOf(state: EmulatorState, json: Body): { app: AppConfig; upload: Upload } {
+	const found = uploadOf(state, json);
+	if (found.upload.result) throw invalid('upload_id', 'this upload is already complete');
+	return found;
 }

@@ -32,7 +32,7 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 
 	const temp = state.tempPath('put');
 	const received = await removedOnFailure(temp, spool(req, temp));
-	const refusal = refuse(received, target, state.uploads.has(upload.id));
+	const refusal = refuse(received, target, state.uploads.has(upload.id) && !upload.result);
 	if (refusal) {
 		await rm(received.path, { force: true });
 		throw refusal;
@@ -55,13 +55,13 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 }
 
 /** Why a fully received body cannot become the part, if it cannot. */
-function refuse(received: Spooled, target: PutTarget, uploadExists: boolean): EmulatorError | undefined {
+function refuse(received: Spooled, target: PutTarget, uploadOpen: boolean): EmulatorError | undefined {
 	if (received.size !== target.size) {
 		return new EmulatorError(400, `The body has ${received.size} bytes, ${target.size} were declared.`, 'IncompleteBody');
 	}
 	if (Buffer.from(received.md5, 'hex').toString('base64') !== target.md5) {
 		return new EmulatorError(400, 'The Content-MD5 you specified did not match what was received.', 'BadDigest');
 	}
-	if (!uploadExists) return new EmulatorError(404, 'The specified upload does not exist.', 'NoSuchUpload');
+	if (!uploadOpen) return new EmulatorError(404, 'The specified upload does not exist or is already complete.', 'NoSuchUpload');
 	return undefined;
 }

@@ -23,6 +23,8 @@ export interface Upload {
 	answered202: number;
 	/** Complete is assembling the file; calls meanwhile get 202. */
 	completing: boolean;
+	/** The answer of the complete that stored the file. */
+	result?: Record<string, unknown>;
 }
 
 export interface Part extends Spooled {

@@ -200,12 +200,16 @@ describe('Filestack emulator', () => {
 			expect(badKey.json.error).toContain('Invalid Application');
 		});
 
-		it('answers 202 to complete as many times as asked, then 200', async () => {
+		it('answers 202 to complete as many times as asked, then 200, and the same 200 again', async () => {
 			emulator.faults.complete202Count = 2;
 			const result = await multipartUpload(emulator, Buffer.from('hello'));
 			expect(result.status).toBe(200);
-			const statuses = emulator.requests.filter((entry) => entry.route === 'complete').length;
-			expect(statuses).toBe(3);
+			const completes = emulator.requests.filter((entry) => entry.route === 'complete');
+			expect(completes).toHaveLength(3);
+			// Repeated after success (as when the answer was lost), complete answers the same.
+			const repeated = await postJson(`${emulator.url}/multipart/complete`, completes[0].body as Json);
+			expect(repeated).toMatchObject({ status: 200, json: result.json });
+			expect(emulator.files.size).toBe(1);
 		});
 	});
 
