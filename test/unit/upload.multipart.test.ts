@@ -132,11 +132,14 @@ describe('regular multipart upload', () => {
 		expect(api.of('start')[0].headers['filestack-upload-region']).toBeUndefined();
 	});
 
-	test('uploads a file of 0 bytes with no part: start, then complete with an empty part list', async () => {
+	test('uploads a file of 0 bytes as one empty part (Filestack completes no upload without parts)', async () => {
 		const file = await upload(new Uint8Array(0));
-		expect(api.of('upload')).toHaveLength(0);
-		expect(api.of('put')).toHaveLength(0);
-		expect(api.of('complete')[0].json).toMatchObject({ size: 0, parts: [] });
+		expect(api.of('upload').map((r) => [r.json!.part, r.json!.size, r.json!.md5])).toEqual([
+			[1, 0, '1B2M2Y8AsgTpgAmY7PhCfg=='],
+		]);
+		expect(api.of('put')[0].bytes!.length).toBe(0);
+		expect(api.of('put')[0].headers['content-length']).toBe('0');
+		expect(api.of('complete')[0].json).toMatchObject({ size: 0, parts: [{ part_number: 1 }] });
 		expect(file.size).toBe(0);
 	});
 

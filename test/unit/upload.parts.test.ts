@@ -31,9 +31,9 @@ describe('readParts', () => {
 		expect(Buffer.concat(parts.map((p) => p.bytes)).equals(Buffer.from(bytes))).toBe(true);
 	});
 
-	test('0 bytes are no part at all', async () => {
+	test('0 bytes are one empty part', async () => {
 		const parts = await collect(readParts({ size: 0, stream: streamOf(new Uint8Array(0)) }, 100, new PartBuffers(0)));
-		expect(parts).toEqual([]);
+		expect(parts).toEqual([{ number: 1, offset: 0, bytes: Buffer.alloc(0) }]);
 	});
 
 	test('reuses the buffers given back instead of allocating new ones', async () => {

@@ -37,7 +37,7 @@ export class PartBuffers {
  * Cuts the stream into parts while reading it. Each part is yielded as soon as it is full; the stream is not read
  * further until the consumer asks for the next part, which is how back-pressure reaches the source. A stream that
  * turns out longer or shorter than its declared size is an error, never a silently different file. A file of
- * 0 bytes has no parts: the upload goes straight from start to complete, as the Python SDK does.
+ * 0 bytes is one empty part: Filestack refuses to complete an upload without parts ("invalid params: parts").
  */
 export async function* readParts(source: UploadSource, partSize: number, buffers: PartBuffers): AsyncGenerator<Part> {
 	const { size } = source;
@@ -66,4 +66,5 @@ export async function* readParts(source: UploadSource, partSize: number, buffers
 	if (start + filled < size) {
 		throw new FilestackValidationError(`The file ended after ${start + filled} of its declared ${size} bytes`);
 	}
+	if (size === 0) yield { number, offset: 0, bytes: part };
 }
