@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 	if (webhookUrl && !webhookSecret) throw new Error('A webhook URL needs a webhook secret');
 	const faults = values.faults ?? env('FAULTS');
 
-	const emulator = await startEmulator({
+	const starting = startEmulator({
 		port: Number(values.port ?? env('PORT') ?? 0),
 		apps: [
 			{
@@ -39,13 +39,14 @@ async function main(): Promise<void> {
 		],
 		faults: faults ? (JSON.parse(faults) as object) : undefined,
 	});
-	process.stdout.write(`${JSON.stringify({ url: emulator.url, apiKey })}\n`);
-
+	// Listening for the signals before start-up ends, so an early stop still deletes the temporary directory.
 	const stop = () => {
-		void emulator.close().then(() => process.exit(0));
+		void starting.then(async (emulator) => await emulator.close()).then(() => process.exit(0));
 	};
 	process.once('SIGTERM', stop);
 	process.once('SIGINT', stop);
+	const emulator = await starting;
+	process.stdout.write(`${JSON.stringify({ url: emulator.url, apiKey })}\n`);
 }
 
 main().catch((error: unknown) => {
