@@ -180,6 +180,13 @@ describe('chunk halving', () => {
 		expect(putSizes().slice(-2)).toEqual([65_536, 32_768]);
 	});
 
+	test('a chunk throttled with 429 waits as long as Retry-After asks, then goes again smaller', async () => {
+		api.failures.put.push({ status: 429, headers: { 'Retry-After': '2' } });
+		await upload(testBytes(5 * MiB));
+		expect(client.sleeps).toEqual([2000]);
+		expect(putSizes()).toEqual([5 * MiB, 4 * MiB, 1 * MiB]);
+	});
+
 	test('a 4xx other than 429 is not retried', async () => {
 		api.failures.put.push({ status: 403, body: '<Error><Code>AccessDenied</Code><Message>no</Message></Error>' });
 		await expect(upload(testBytes(1000))).rejects.toThrow('Upload of part 1 at offset 0 failed with HTTP 403: AccessDenied: no');

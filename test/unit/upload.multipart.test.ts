@@ -193,6 +193,13 @@ describe('retries', () => {
 		expect(api.of('complete')).toHaveLength(0);
 	});
 
+	test('a part URL refused with 400 ends the part at once: the PUT loop does not ask again', async () => {
+		api.failures.upload.push({ status: 400, body: '{"error":"invalid params: md5"}' });
+		await expect(upload(testBytes(100))).rejects.toThrow('URL for part 1 failed with HTTP 400: invalid params: md5');
+		expect(api.of('upload')).toHaveLength(1);
+		expect(api.of('put')).toHaveLength(0);
+	});
+
 	test('a failed start is reported with Filestack’s error and correlation id', async () => {
 		api.failures.start.push({ status: 403, body: JSON.stringify({ error: 'Invalid App policy', c: 'corr-1' }) });
 		await expect(upload(testBytes(100))).rejects.toThrow(
