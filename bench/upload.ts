@@ -98,7 +98,9 @@ async function main(): Promise<void> {
 /** The transport the n8n node uses in production (its Transport on n8n-core's httpRequest helper), or Node's http. */
 async function chooseTransport(which: string): Promise<{ transport: Transport; name: string }> {
 	if (which === 'node') return { transport: nodeTransport(), name: 'Node http (test/harness/nodeTransport.ts)' };
-	const { httpRequest } = await import('n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions');
+	const { httpRequest } = await import(
+		'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions'
+	);
 	const { n8nTransport } = await import('../nodes/Filestack/transport/n8nTransport');
 	const context = { helpers: { httpRequest }, getExecutionCancelSignal: () => undefined };
 	return {
@@ -177,7 +179,13 @@ async function rawUpload(origin: string, file: SourceFile): Promise<{ handle: st
 	const start = await requestJson('POST', `${origin}/multipart/start`, session);
 	const ids = { uri: start.uri, region: start.region, upload_id: start.upload_id };
 	const md5 = Buffer.from(file.md5Hex, 'hex').toString('base64');
-	const target = await requestJson('POST', `${origin}/multipart/upload`, { ...session, ...ids, part: 1, size: file.size, md5 });
+	const target = await requestJson('POST', `${origin}/multipart/upload`, {
+		...session,
+		...ids,
+		part: 1,
+		size: file.size,
+		md5,
+	});
 	let putSeconds = 0;
 	const run = await measure(async () => {
 		const started = process.hrtime.bigint();
@@ -203,7 +211,11 @@ async function put(url: string, headers: Record<string, string>, file: SourceFil
 }
 
 /** The SDK with its defaults (8 MiB parts, 4 at a time), reading the file as a stream. */
-async function sdkUpload(origin: string, transport: Transport, file: SourceFile): Promise<{ handle: string; timing: Timing }> {
+async function sdkUpload(
+	origin: string,
+	transport: Transport,
+	file: SourceFile,
+): Promise<{ handle: string; timing: Timing }> {
 	const client = new Http(transport);
 	const run = await measure(
 		async () =>
@@ -269,9 +281,18 @@ function checkTargets(results: Map<number, { baseline: Result; sdk: Result }>): 
 	const ratio = large.baseline.best.seconds / large.sdk.best.seconds;
 	const growth = (large.sdk.peakRss - small.sdk.peakRss) / MiB;
 	const checks: Array<[string, boolean]> = [
-		[`throughput x${ratio.toFixed(2)} of baseline at ${sizes[sizes.length - 1] / MiB} MiB (>= ${TARGETS.throughputRatio})`, ratio >= TARGETS.throughputRatio],
-		[`peak RSS grows ${growth.toFixed(1)} MiB from the smallest to the largest file (<= ${TARGETS.rssGrowthMiB})`, growth <= TARGETS.rssGrowthMiB],
-		[`peak RSS ${mib(large.sdk.peakRss)} at the largest file (< ${TARGETS.rssMaxMiB} MiB)`, large.sdk.peakRss / MiB < TARGETS.rssMaxMiB],
+		[
+			`throughput x${ratio.toFixed(2)} of baseline at ${sizes[sizes.length - 1] / MiB} MiB (>= ${TARGETS.throughputRatio})`,
+			ratio >= TARGETS.throughputRatio,
+		],
+		[
+			`peak RSS grows ${growth.toFixed(1)} MiB from the smallest to the largest file (<= ${TARGETS.rssGrowthMiB})`,
+			growth <= TARGETS.rssGrowthMiB,
+		],
+		[
+			`peak RSS ${mib(large.sdk.peakRss)} at the largest file (< ${TARGETS.rssMaxMiB} MiB)`,
+			large.sdk.peakRss / MiB < TARGETS.rssMaxMiB,
+		],
 	];
 	for (const [text, passed] of checks) print(`${passed ? 'PASS' : 'FAIL'}  ${text}`);
 	return checks.every(([, passed]) => passed);

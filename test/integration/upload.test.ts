@@ -19,11 +19,7 @@ let http: Http;
 
 beforeAll(async () => {
 	emulator = await startEmulator({
-		apps: [
-			{ apiKey: REGULAR },
-			{ apiKey: FII, intelligentIngestion: true },
-			{ apiKey: SIGNED, appSecret: SECRET },
-		],
+		apps: [{ apiKey: REGULAR }, { apiKey: FII, intelligentIngestion: true }, { apiKey: SIGNED, appSecret: SECRET }],
 	});
 	transport = nodeTransport();
 	http = new Http(transport, { attempts: 8, baseDelayMs: 20, maxDelayMs: 250, timeoutMs: 30_000 });
@@ -85,15 +81,18 @@ describe('under faults', () => {
 	test.each([
 		['regular multipart', REGULAR],
 		['Intelligent Ingestion', FII],
-	])('%s: a quarter of the PUTs failing or cut off mid-body, 503s and 429s on the API: still byte-identical', async (_mode, apiKey) => {
-		Object.assign(emulator.faults, faults);
-		await roundTrip(apiKey, 100 * MiB + 12_345, 99, { concurrency: 6 });
-		const puts = emulator.requests.filter((request) => request.route === 'put').length;
-		const completes = emulator.requests.filter((request) => request.route === 'complete').length;
-		// Every part was PUT at least once, and the faults did hit: far more PUTs than parts.
-		expect(puts).toBeGreaterThan(13 * 1.2);
-		expect(completes).toBeGreaterThanOrEqual(3);
-	});
+	])(
+		'%s: a quarter of the PUTs failing or cut off mid-body, 503s and 429s on the API: still byte-identical',
+		async (_mode, apiKey) => {
+			Object.assign(emulator.faults, faults);
+			await roundTrip(apiKey, 100 * MiB + 12_345, 99, { concurrency: 6 });
+			const puts = emulator.requests.filter((request) => request.route === 'put').length;
+			const completes = emulator.requests.filter((request) => request.route === 'complete').length;
+			// Every part was PUT at least once, and the faults did hit: far more PUTs than parts.
+			expect(puts).toBeGreaterThan(13 * 1.2);
+			expect(completes).toBeGreaterThanOrEqual(3);
+		},
+	);
 });
 
 describe('signed requests', () => {
@@ -110,12 +109,19 @@ describe('signed requests', () => {
 		expect(stored).toMatchObject({ uploadTags: { origin: 'test' }, workflows: ['wf-1'] });
 		expect(file).toMatchObject({ upload_tags: { origin: 'test' } });
 		const apiCalls = emulator.requests.filter((request) => ['start', 'upload', 'complete'].includes(request.route));
-		expect(apiCalls.every((request) => typeof (request.body as { signature?: unknown }).signature === 'string')).toBe(true);
+		expect(apiCalls.every((request) => typeof (request.body as { signature?: unknown }).signature === 'string')).toBe(
+			true,
+		);
 	});
 
 	test('without a signature the app refuses the start, and nothing is uploaded', async () => {
 		await expect(
-			uploadStream(http, { uploadBase: emulator.url, apiKey: SIGNED }, { size: 10, stream: deterministicBytes(10, 1) }, { filename: 'x' }),
+			uploadStream(
+				http,
+				{ uploadBase: emulator.url, apiKey: SIGNED },
+				{ size: 10, stream: deterministicBytes(10, 1) },
+				{ filename: 'x' },
+			),
 		).rejects.toThrow(/^Multipart start failed with HTTP 4\d\d/);
 		expect(emulator.requests.filter((request) => request.route === 'upload')).toHaveLength(0);
 	});

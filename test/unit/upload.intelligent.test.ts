@@ -18,11 +18,16 @@ afterEach(() => {
 });
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(client.http, target, { size: bytes.length, stream: streamOf(bytes) }, {
-		filename: 'big.bin',
-		concurrency: 1,
-		...options,
-	});
+	return await uploadStream(
+		client.http,
+		target,
+		{ size: bytes.length, stream: streamOf(bytes) },
+		{
+			filename: 'big.bin',
+			concurrency: 1,
+			...options,
+		},
+	);
 }
 
 /** `[part, offset, size]` of each chunk upload call, in the order sent. */
@@ -176,7 +181,9 @@ describe('chunk halving', () => {
 		client.close();
 		client = testHttp({ attempts: 1 });
 		for (let i = 0; i < 100; i++) api.failures.put.push('network');
-		await expect(upload(testBytes(5_415_034))).rejects.toThrow(/^Upload of part 1 \(Intelligent Ingestion, down to chunks of 32 KiB\) failed: /);
+		await expect(upload(testBytes(5_415_034))).rejects.toThrow(
+			/^Upload of part 1 \(Intelligent Ingestion, down to chunks of 32 KiB\) failed: /,
+		);
 		expect(putSizes().slice(-2)).toEqual([65_536, 32_768]);
 	});
 
@@ -189,7 +196,9 @@ describe('chunk halving', () => {
 
 	test('a 4xx other than 429 is not retried', async () => {
 		api.failures.put.push({ status: 403, body: '<Error><Code>AccessDenied</Code><Message>no</Message></Error>' });
-		await expect(upload(testBytes(1000))).rejects.toThrow('Upload of part 1 at offset 0 failed with HTTP 403: AccessDenied: no');
+		await expect(upload(testBytes(1000))).rejects.toThrow(
+			'Upload of part 1 at offset 0 failed with HTTP 403: AccessDenied: no',
+		);
 		expect(putSizes()).toEqual([1000]);
 	});
 

@@ -28,12 +28,17 @@ afterEach(() => {
 });
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(client.http, target, { size: bytes.length, stream: streamOf(bytes) }, {
-		filename: 'n.bin',
-		mimetype: 'x/y',
-		intelligent: 'off',
-		...options,
-	});
+	return await uploadStream(
+		client.http,
+		target,
+		{ size: bytes.length, stream: streamOf(bytes) },
+		{
+			filename: 'n.bin',
+			mimetype: 'x/y',
+			intelligent: 'off',
+			...options,
+		},
+	);
 }
 
 /** The bytes storage received for each part, in part order (the last PUT of a part wins, as in S3). */
@@ -54,10 +59,21 @@ describe('regular multipart upload', () => {
 
 		const store = { location: 'gcs', path: 'p/', workflows: ['w1'] };
 		expect(api.of('start').map((r) => r.json)).toEqual([
-			{ apikey: 'KEY', filename: 'n.bin', mimetype: 'x/y', size: 12_000_000, store, policy: 'POLICY', signature: 'SIG' },
+			{
+				apikey: 'KEY',
+				filename: 'n.bin',
+				mimetype: 'x/y',
+				size: 12_000_000,
+				store,
+				policy: 'POLICY',
+				signature: 'SIG',
+			},
 		]);
 		const sizes = [5_242_880, 5_242_880, 1_514_240];
-		const uploads = api.of('upload').map((r) => r.json!).sort((a, b) => Number(a.part) - Number(b.part));
+		const uploads = api
+			.of('upload')
+			.map((r) => r.json!)
+			.sort((a, b) => Number(a.part) - Number(b.part));
 		expect(uploads).toEqual(
 			sizes.map((size, i) => ({
 				apikey: 'KEY',
@@ -72,7 +88,12 @@ describe('regular multipart upload', () => {
 				signature: 'SIG',
 			})),
 		);
-		expect(api.of('put').map((r) => r.bytes!.length).sort()).toEqual([...sizes].sort());
+		expect(
+			api
+				.of('put')
+				.map((r) => r.bytes!.length)
+				.sort(),
+		).toEqual([...sizes].sort());
 		expect(storedBytes().equals(Buffer.from(bytes))).toBe(true);
 
 		const [complete] = api.of('complete');
@@ -107,7 +128,12 @@ describe('regular multipart upload', () => {
 
 	test('uses 8 MiB parts by default and bigger ones when 10,000 parts would not do', async () => {
 		await upload(testBytes(12_000_000));
-		expect(api.of('upload').map((r) => r.json!.size).sort()).toEqual([3_611_392, 8_388_608]);
+		expect(
+			api
+				.of('upload')
+				.map((r) => r.json!.size)
+				.sort(),
+		).toEqual([3_611_392, 8_388_608]);
 		expect(api.of('start')[0].json!.store).toEqual({ location: 's3' });
 		expect(api.of('start')[0].json).not.toHaveProperty('policy');
 	});
@@ -185,7 +211,10 @@ describe('retries', () => {
 	});
 
 	test('a 400 is not retried, and the error carries Filestack’s text and the part number', async () => {
-		api.failures.put.push({ status: 400, body: '<Error><Code>BadDigest</Code><Message>md5 mismatch</Message></Error>' });
+		api.failures.put.push({
+			status: 400,
+			body: '<Error><Code>BadDigest</Code><Message>md5 mismatch</Message></Error>',
+		});
 		const failure = upload(testBytes(100));
 		await expect(failure).rejects.toThrow(FilestackApiError);
 		await expect(failure).rejects.toThrow('Upload of part 1 failed with HTTP 400: BadDigest: md5 mismatch');
@@ -211,12 +240,17 @@ describe('retries', () => {
 		for (let i = 0; i < 4; i++) api.failures.put.push('network');
 		const bytes = testBytes(40 * MiB);
 		const stream = streamOf(bytes);
-		const failure = uploadStream(client.http, target, { size: bytes.length, stream }, {
-			filename: 'n.bin',
-			intelligent: 'off',
-			partSize: 5 * MiB,
-			concurrency: 1,
-		});
+		const failure = uploadStream(
+			client.http,
+			target,
+			{ size: bytes.length, stream },
+			{
+				filename: 'n.bin',
+				intelligent: 'off',
+				partSize: 5 * MiB,
+				concurrency: 1,
+			},
+		);
 		await expect(failure).rejects.toThrow(FilestackNetworkError);
 		await expect(failure).rejects.toThrow(/^Upload of part 1 failed: .*socket hang up/);
 		expect(api.of('upload').map((r) => r.json!.part)).toEqual([1, 1, 1, 1]);
@@ -236,7 +270,9 @@ describe('the source', () => {
 	test('a stream shorter than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
 		const failure = uploadStream(client.http, target, { size: 1001, stream: streamOf(bytes) }, { filename: 'a' });
-		await expect(failure).rejects.toThrow(new FilestackValidationError('The file ended after 1000 of its declared 1001 bytes'));
+		await expect(failure).rejects.toThrow(
+			new FilestackValidationError('The file ended after 1000 of its declared 1001 bytes'),
+		);
 		expect(api.of('complete')).toHaveLength(0);
 	});
 

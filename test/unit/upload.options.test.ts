@@ -9,29 +9,48 @@ describe('validateStoreOptions', () => {
 	test.each([
 		['both spellings of S3', { location: 'S3' }],
 		['lower-case s3', { location: 's3' }],
-		['every storage field', { location: 'dropbox', path: 'a/', container: 'c', region: 'eu-west-1', access: 'private' }],
+		[
+			'every storage field',
+			{ location: 'dropbox', path: 'a/', container: 'c', region: 'eu-west-1', access: 'private' },
+		],
 		['20 workflows', { workflows: Array.from({ length: 20 }, (_, i) => `w${i}`) }],
 		[
 			'10 tags with keys of 128 and values of 256 characters',
-			{ uploadTags: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`.padEnd(128, 'x'), 'v'.repeat(256)])) },
+			{
+				uploadTags: Object.fromEntries(
+					Array.from({ length: 10 }, (_, i) => [`k${i}`.padEnd(128, 'x'), 'v'.repeat(256)]),
+				),
+			},
 		],
 		['file name, MIME type and base64decode', { filename: 'a.png', mimetype: 'image/png', base64decode: true }],
-		['empty n8n fields, meaning "not set"', { path: '', container: '', location: '' as StoreOptions['location'], workflows: [] }],
+		[
+			'empty n8n fields, meaning "not set"',
+			{ path: '', container: '', location: '' as StoreOptions['location'], workflows: [] },
+		],
 	])('accepts %s', (_label, options) => {
 		expect(() => validateStoreOptions(options as StoreOptions)).not.toThrow();
 	});
 
 	const refusals: Array<[Record<string, unknown>, string | RegExp]> = [
-		[{ location: 'googlecloud' }, 'Store option "location" must be one of s3, S3, gcs, azure, rackspace, dropbox (got "googlecloud")'],
+		[
+			{ location: 'googlecloud' },
+			'Store option "location" must be one of s3, S3, gcs, azure, rackspace, dropbox (got "googlecloud")',
+		],
 		[{ access: 'Public' }, 'Store option "access" must be "public" or "private" (got "Public")'],
 		[{ workflows: 'w1' }, 'Store option "workflows" must be a list of workflow IDs'],
-		[{ workflows: Array.from({ length: 21 }, (_, i) => `w${i}`) }, 'Store option "workflows" accepts at most 20 workflow IDs (got 21)'],
+		[
+			{ workflows: Array.from({ length: 21 }, (_, i) => `w${i}`) },
+			'Store option "workflows" accepts at most 20 workflow IDs (got 21)',
+		],
 		[{ workflows: ['w1', ' '] }, 'Store option "workflows" must contain only non-empty workflow IDs (got " ")'],
 		[
 			{ uploadTags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) },
 			'Store option "uploadTags" accepts at most 10 tags (got 11)',
 		],
-		[{ uploadTags: { ['k'.repeat(129)]: 'v' } }, /Store option "uploadTags" has a key that is empty or longer than 128 characters/],
+		[
+			{ uploadTags: { ['k'.repeat(129)]: 'v' } },
+			/Store option "uploadTags" has a key that is empty or longer than 128 characters/,
+		],
 		[{ uploadTags: { k: 'v'.repeat(257) } }, 'Store option "uploadTags" value of "k" is longer than 256 characters'],
 		[{ uploadTags: { k: 5 } }, 'Store option "uploadTags" value of "k" must be a text (got 5)'],
 		[{ filename: '  ' }, 'Store option "filename" must be a non-empty text (got "  ")'],
@@ -39,10 +58,13 @@ describe('validateStoreOptions', () => {
 		[{ base64decode: 'yes' }, 'Store option "base64decode" must be true or false (got "yes")'],
 		[{ upload_tags: { a: 'b' } }, /^Unknown store option "upload_tags" \(known: .*uploadTags/],
 	];
-	test.each(refusals.map(([options, message]) => [String(message), options, message] as const))('refuses: %s', (_name, options, message) => {
-		expect(() => validateStoreOptions(options as StoreOptions)).toThrow(FilestackValidationError);
-		expect(() => validateStoreOptions(options as StoreOptions)).toThrow(message);
-	});
+	test.each(refusals.map(([options, message]) => [String(message), options, message] as const))(
+		'refuses: %s',
+		(_name, options, message) => {
+			expect(() => validateStoreOptions(options as StoreOptions)).toThrow(FilestackValidationError);
+			expect(() => validateStoreOptions(options as StoreOptions)).toThrow(message);
+		},
+	);
 });
 
 describe('uploadStream checks everything before the first request', () => {
@@ -67,10 +89,15 @@ describe('uploadStream checks everything before the first request', () => {
 		[{ intelligent: 'yes' }, 'Intelligent Ingestion must be one of auto, on, off (got yes)'],
 	])('%j', async (options, message) => {
 		const bytes = testBytes(10);
-		const failure = uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size: 10, stream: streamOf(bytes) }, {
-			filename: 'a.bin',
-			...(options as Partial<UploadOptions>),
-		});
+		const failure = uploadStream(
+			client.http,
+			{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+			{ size: 10, stream: streamOf(bytes) },
+			{
+				filename: 'a.bin',
+				...(options as Partial<UploadOptions>),
+			},
+		);
 		await expect(failure).rejects.toThrow(FilestackValidationError);
 		await expect(failure).rejects.toThrow(message);
 		expect(api.requests).toHaveLength(0);
@@ -79,23 +106,38 @@ describe('uploadStream checks everything before the first request', () => {
 	test('the source stream is closed even when the upload fails before reading it', async () => {
 		const refused = Readable.from([Buffer.from('abc')]);
 		await expect(
-			uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size: 3, stream: refused }, { filename: '' }),
+			uploadStream(
+				client.http,
+				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+				{ size: 3, stream: refused },
+				{ filename: '' },
+			),
 		).rejects.toThrow(FilestackValidationError);
 		expect(refused.destroyed).toBe(true);
 
 		api.failures.start.push({ status: 400, body: '{"error":"Parameters are inalid"}' });
 		const unstarted = Readable.from([Buffer.from('abc')]);
 		await expect(
-			uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size: 3, stream: unstarted }, { filename: 'a' }),
+			uploadStream(
+				client.http,
+				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+				{ size: 3, stream: unstarted },
+				{ filename: 'a' },
+			),
 		).rejects.toThrow('Multipart start failed with HTTP 400: Parameters are inalid');
 		expect(unstarted.destroyed).toBe(true);
 	});
 
 	test('a negative or fractional size', async () => {
 		for (const size of [-1, 1.5, Number.NaN]) {
-			const failure = uploadStream(client.http, { uploadBase: UPLOAD_BASE, apiKey: 'KEY' }, { size, stream: streamOf(testBytes(1)) }, {
-				filename: 'a.bin',
-			});
+			const failure = uploadStream(
+				client.http,
+				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+				{ size, stream: streamOf(testBytes(1)) },
+				{
+					filename: 'a.bin',
+				},
+			);
 			await expect(failure).rejects.toThrow(/^The file size must be a whole number of bytes, 0 or more/);
 		}
 		expect(api.requests).toHaveLength(0);
@@ -121,8 +163,21 @@ describe('toStoredFile', () => {
 
 	test('a store answer: `type` becomes mimetype, the handle comes from the URL, size may be text', () => {
 		expect(
-			toStoredFile({ url: 'https://cdn.filestackcontent.com/XYZ', type: 'image/jpeg', size: '8331', filename: 'w.jpg', key: 'k' }),
-		).toEqual({ handle: 'XYZ', url: 'https://cdn.filestackcontent.com/XYZ', mimetype: 'image/jpeg', size: 8331, filename: 'w.jpg', key: 'k' });
+			toStoredFile({
+				url: 'https://cdn.filestackcontent.com/XYZ',
+				type: 'image/jpeg',
+				size: '8331',
+				filename: 'w.jpg',
+				key: 'k',
+			}),
+		).toEqual({
+			handle: 'XYZ',
+			url: 'https://cdn.filestackcontent.com/XYZ',
+			mimetype: 'image/jpeg',
+			size: 8331,
+			filename: 'w.jpg',
+			key: 'k',
+		});
 	});
 
 	test('fields the answer leaves out come from what the caller knows', () => {

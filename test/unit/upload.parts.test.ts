@@ -22,12 +22,12 @@ describe('readParts', () => {
 		[5, 2, 10],
 	])('%d bytes read in chunks of %d become parts of %d', async (size, chunk, partSize) => {
 		const bytes = testBytes(size);
-		const parts = await collect(readParts({ size, stream: streamOf(bytes, chunk) }, partSize, new PartBuffers(Math.min(partSize, size))));
+		const parts = await collect(
+			readParts({ size, stream: streamOf(bytes, chunk) }, partSize, new PartBuffers(Math.min(partSize, size))),
+		);
 		expect(parts.map((p) => p.number)).toEqual(parts.map((_, i) => i + 1));
 		expect(parts.map((p) => p.offset)).toEqual(parts.map((_, i) => i * partSize));
-		expect(parts.map((p) => p.bytes.length)).toEqual(
-			parts.map((_, i) => Math.min(partSize, size - i * partSize)),
-		);
+		expect(parts.map((p) => p.bytes.length)).toEqual(parts.map((_, i) => Math.min(partSize, size - i * partSize)));
 		expect(Buffer.concat(parts.map((p) => p.bytes)).equals(Buffer.from(bytes))).toBe(true);
 	});
 

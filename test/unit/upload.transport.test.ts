@@ -31,7 +31,13 @@ describe('nodeTransport', () => {
 			res.setHeader('X-Echo', req.headers['content-type'] ?? '');
 			res.end(JSON.stringify({ url: req.url, body: JSON.parse(body.toString()) }));
 		};
-		const response = await transport.request({ method: 'POST', url: `${origin}/p?a=1`, query: { b: '2' }, json: { x: 1 }, responseType: 'json' });
+		const response = await transport.request({
+			method: 'POST',
+			url: `${origin}/p?a=1`,
+			query: { b: '2' },
+			json: { x: 1 },
+			responseType: 'json',
+		});
 		expect(response).toMatchObject({ status: 200, body: { url: '/p?a=1&b=2', body: { x: 1 } } });
 		expect(response.headers['x-echo']).toBe('application/json');
 	});
@@ -41,18 +47,27 @@ describe('nodeTransport', () => {
 			res.statusCode = 503;
 			res.end('busy');
 		};
-		await expect(transport.request({ method: 'GET', url: origin, responseType: 'json' })).resolves.toMatchObject({ status: 503, body: 'busy' });
+		await expect(transport.request({ method: 'GET', url: origin, responseType: 'json' })).resolves.toMatchObject({
+			status: 503,
+			body: 'busy',
+		});
 	});
 
 	test('a view into a bigger buffer sends only its own bytes, with its length', async () => {
 		handler = (req, res, body) => res.end(`${req.headers['content-length']}:${body.toString()}`);
 		const whole = Buffer.from('0123456789');
-		const response = await transport.request({ method: 'PUT', url: origin, body: new Uint8Array(whole.buffer, whole.byteOffset + 3, 4), responseType: 'text' });
+		const response = await transport.request({
+			method: 'PUT',
+			url: origin,
+			body: new Uint8Array(whole.buffer, whole.byteOffset + 3, 4),
+			responseType: 'text',
+		});
 		expect(response.body).toBe('4:3456');
 	});
 
 	test('streams a body given as an async iterable', async () => {
-		handler = (req, res, body) => res.end(`${req.headers['content-length']}:${createHash('md5').update(body).digest('hex')}`);
+		handler = (req, res, body) =>
+			res.end(`${req.headers['content-length']}:${createHash('md5').update(body).digest('hex')}`);
 		const pieces = [Buffer.alloc(70_000, 1), Buffer.alloc(5, 2)];
 		const response = await transport.request({
 			method: 'PUT',
@@ -76,7 +91,9 @@ describe('nodeTransport', () => {
 
 	test('a silent server past the timeout is a rejection', async () => {
 		handler = () => undefined;
-		await expect(transport.request({ method: 'GET', url: origin, timeoutMs: 100 })).rejects.toThrow('no data for 100 ms');
+		await expect(transport.request({ method: 'GET', url: origin, timeoutMs: 100 })).rejects.toThrow(
+			'no data for 100 ms',
+		);
 	});
 
 	test('a body cut off before its declared length is a rejection, not a short success', async () => {

@@ -48,7 +48,11 @@ export function testHttp(retry: Partial<RetryPolicy> = {}) {
 			sleeps.push(ms);
 		},
 	});
-	const http = new Http(transport, { attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, ...retry }, () => 0.5);
+	const http = new Http(
+		transport,
+		{ attempts: 4, baseDelayMs: 100, maxDelayMs: 1000, timeoutMs: 5000, ...retry },
+		() => 0.5,
+	);
 	return { http, sleeps, close: () => transport.close() };
 }
 
@@ -85,7 +89,10 @@ export class FakeUploadApi {
 	private urlCounter = 0;
 
 	constructor() {
-		nock(UPLOAD_BASE).persist().post('/multipart/start').reply(this.handler('start', () => [200, this.startResponse]));
+		nock(UPLOAD_BASE)
+			.persist()
+			.post('/multipart/start')
+			.reply(this.handler('start', () => [200, this.startResponse]));
 		const location = nock(LOCATION).persist();
 		location.post('/multipart/upload').reply(
 			this.handler('upload', (json) => {
@@ -139,7 +146,11 @@ export class FakeUploadApi {
 	) {
 		// eslint-disable-next-line @typescript-eslint/no-this-alias
 		const api = this;
-		return async function (this: { req: { headers: Record<string, string | string[] | undefined> } }, path: string, body: unknown) {
+		return async function (
+			this: { req: { headers: Record<string, string | string[] | undefined> } },
+			path: string,
+			body: unknown,
+		) {
 			const recorded: Recorded = { route, path, headers: { ...this.req.headers } };
 			let json: Record<string, unknown> = {};
 			if (route === 'put') {

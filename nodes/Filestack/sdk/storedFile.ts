@@ -22,7 +22,11 @@ export function toStoredFile(body: Record<string, unknown>, known: KnownFileFiel
 	const url = typeof body.url === 'string' ? body.url : undefined;
 	const handle = typeof body.handle === 'string' && body.handle ? body.handle : handleOfUrl(url);
 	if (!handle || !url) {
-		throw new FilestackApiError(200, `the answer names no stored file: ${JSON.stringify(body).slice(0, 500)}`, 'Storing the file');
+		throw new FilestackApiError(
+			200,
+			`the answer names no stored file: ${JSON.stringify(body).slice(0, 500)}`,
+			'Storing the file',
+		);
 	}
 	const { type, ...rest } = body;
 	return {
@@ -36,7 +40,11 @@ export function toStoredFile(body: Record<string, unknown>, known: KnownFileFiel
 }
 
 function handleOfUrl(url: string | undefined): string | undefined {
-	return url?.replace(/[?#].*$/, '').split('/').filter(Boolean).pop();
+	return url
+		?.replace(/[?#].*$/, '')
+		.split('/')
+		.filter(Boolean)
+		.pop();
 }
 
 function stringOr(value: unknown, fallback: string | undefined): string | undefined {

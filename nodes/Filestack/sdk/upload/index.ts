@@ -56,7 +56,12 @@ export async function uploadStream(
 	}
 }
 
-async function upload(http: Http, target: UploadTarget, source: UploadSource, options: UploadOptions): Promise<StoredFile> {
+async function upload(
+	http: Http,
+	target: UploadTarget,
+	source: UploadSource,
+	options: UploadOptions,
+): Promise<StoredFile> {
 	const store: StoreOptions = { ...options.store, filename: options.filename, mimetype: options.mimetype };
 	validateUpload(source, options, store);
 	const mode = options.intelligent ?? 'auto';
@@ -74,11 +79,15 @@ async function upload(http: Http, target: UploadTarget, source: UploadSource, op
 	const intelligent = mode !== 'off' && session.intelligent;
 	if (mode === 'on' && !intelligent) {
 		throw new FilestackValidationError(
-			'Intelligent Ingestion is not enabled for this Filestack application: set Intelligent Ingestion to "auto" or "off", or ask Filestack to enable it',
+			'Intelligent Ingestion is not enabled for this Filestack application: ' +
+				'set Intelligent Ingestion to "auto" or "off", or ask Filestack to enable it',
 		);
 	}
 
-	const partSize = Math.max(intelligent ? FII_PART_SIZE : (options.partSize ?? DEFAULT_PART_SIZE), Math.ceil(source.size / MAX_PARTS));
+	const partSize = Math.max(
+		intelligent ? FII_PART_SIZE : (options.partSize ?? DEFAULT_PART_SIZE),
+		Math.ceil(source.size / MAX_PARTS),
+	);
 	const buffers = new PartBuffers(Math.min(partSize, source.size));
 	const parts = readParts(source, partSize, buffers);
 	const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
@@ -132,7 +141,10 @@ function validateUpload(source: UploadSource, options: UploadOptions, store: Sto
 		fail(`The file size must be a whole number of bytes, 0 or more (got ${String(source.size)})`);
 	}
 	const { concurrency, partSize, intelligent } = options;
-	if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)) {
+	if (
+		concurrency !== undefined &&
+		(!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
+	) {
 		fail(`Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)})`);
 	}
 	if (partSize !== undefined && (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE)) {

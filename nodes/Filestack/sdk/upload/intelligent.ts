@@ -69,10 +69,10 @@ export async function uploadIntelligentPart(
 		await http.pause(Math.max(1, failuresAtFloor), failure);
 	} while (offset < part.bytes.length);
 
-	await http.send(
-		`Commit of part ${part.number}`,
-		{ ...session.request('commit', { part: part.number, size: fileSize }), responseType: 'text' },
-	);
+	await http.send(`Commit of part ${part.number}`, {
+		...session.request('commit', { part: part.number, size: fileSize }),
+		responseType: 'text',
+	});
 }
 
 /** One try of one chunk: its URL, then its PUT. Retrying is the caller's business (it resizes the chunk). */

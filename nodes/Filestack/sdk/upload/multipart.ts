@@ -22,7 +22,12 @@ export function md5Base64(bytes: Uint8Array): string {
  * Uploads one part of a regular multipart upload and answers its ETag, verbatim (S3 quotes it). Each try asks
  * `/multipart/upload` for a fresh URL and PUTs the same bytes again, so a failed try never leaves a corrupt part.
  */
-export async function uploadRegularPart(http: Http, session: UploadSession, part: Part, stop: UploadStop): Promise<string> {
+export async function uploadRegularPart(
+	http: Http,
+	session: UploadSession,
+	part: Part,
+	stop: UploadStop,
+): Promise<string> {
 	const md5 = md5Base64(part.bytes);
 	const describe = { part: part.number, size: part.bytes.length, md5 };
 	const response = await http.send(`Upload of part ${part.number}`, async () => {

@@ -62,12 +62,17 @@ export class UploadSession {
 		for (const field of ['uri', 'region', 'upload_id']) {
 			const value = response[field];
 			if (typeof value !== 'string' || value === '') {
-				throw new FilestackApiError(200, `the answer has no "${field}": ${JSON.stringify(response).slice(0, 300)}`, 'Multipart start');
+				throw new FilestackApiError(
+					200,
+					`the answer has no "${field}": ${JSON.stringify(response).slice(0, 300)}`,
+					'Multipart start',
+				);
 			}
 			ids[field] = value;
 		}
 		const location = typeof response.location_url === 'string' ? response.location_url : undefined;
-		const region = typeof response.location_region === 'string' && response.location_region ? response.location_region : undefined;
+		const region =
+			typeof response.location_region === 'string' && response.location_region ? response.location_region : undefined;
 		return new UploadSession(
 			http,
 			target,
@@ -121,7 +126,11 @@ export class UploadSession {
 				return toStoredFile(response.body, { filename, mimetype, size });
 			} else if (++unreadable >= this.http.policy().attempts) {
 				// A success whose body was cut off: asking again is safe, the answer describes the same file.
-				throw new FilestackApiError(response.status, `unexpected response: ${String(response.body).slice(0, 300)}`, what);
+				throw new FilestackApiError(
+					response.status,
+					`unexpected response: ${String(response.body).slice(0, 300)}`,
+					what,
+				);
 			} else {
 				await this.http.pause(unreadable);
 			}

@@ -40,9 +40,7 @@ export function validateStoreOptions(options: StoreOptions): void {
 	}
 	for (const [name, value] of Object.entries(options)) {
 		if (!KNOWN_OPTIONS.has(name)) {
-			throw new FilestackValidationError(
-				`Unknown store option "${name}" (known: ${[...KNOWN_OPTIONS].join(', ')})`,
-			);
+			throw new FilestackValidationError(`Unknown store option "${name}" (known: ${[...KNOWN_OPTIONS].join(', ')})`);
 		}
 		if (value !== undefined && value !== '') checkOption(name, value);
 	}
@@ -70,7 +68,8 @@ function checkOption(name: string, value: unknown): void {
 				fail(`accepts at most ${LIMITS.workflows} workflow IDs (got ${(value as unknown[]).length})`);
 			}
 			for (const id of value as unknown[]) {
-				if (typeof id !== 'string' || id.trim() === '') fail(`must contain only non-empty workflow IDs (got ${quote(id)})`);
+				if (typeof id !== 'string' || id.trim() === '')
+					fail(`must contain only non-empty workflow IDs (got ${quote(id)})`);
 			}
 			break;
 		case 'uploadTags':
@@ -97,7 +96,7 @@ function checkUploadTags(value: unknown, fail: (problem: string) => never): void
 }
 
 function quote(value: unknown): string {
-	return typeof value === 'string' ? `"${value}"` : JSON.stringify(value) ?? String(value);
+	return typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
 }
 
 /** The `store` object of the Upload API bodies: the same in start, upload, commit and complete. */
