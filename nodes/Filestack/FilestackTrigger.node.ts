@@ -125,12 +125,8 @@ export class FilestackTrigger implements INodeType {
 			}
 		}
 
-		let payload: IDataObject;
-		try {
-			payload = JSON.parse(rawBody.toString('utf8')) as IDataObject;
-		} catch {
-			return refuse(this, 'The delivery is not JSON', 400);
-		}
+		const payload = parseEvent(rawBody);
+		if (!payload) return refuse(this, 'The delivery is not a JSON object', 400);
 
 		const events = this.getNodeParameter('events', []) as string[];
 		if (events.length > 0 && !events.includes(eventOf(payload))) {
@@ -141,6 +137,16 @@ export class FilestackTrigger implements INodeType {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 		return { workflowData: [[{ json: payload }]] };
+	}
+}
+
+/** The delivery's JSON object; anything else (not JSON, null, an array, a number) is no Filestack event. */
+function parseEvent(rawBody: Buffer): IDataObject | undefined {
+	try {
+		const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
+		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+	} catch {
+		return undefined;
 	}
 }
 
