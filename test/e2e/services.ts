@@ -18,8 +18,10 @@ const INSTALLER = join(__dirname, 'install-services.sh');
 /** A background process started by a test. */
 export interface Daemon {
 	readonly pid: number;
-	/** Everything it printed so far (stdout and stderr), for failure messages. */
+	/** Everything it printed so far (stdout and stderr), for assertions and failure messages. */
 	log(): string;
+	/** Resolves with the first match of `pattern` in its output (now or later); fails if it exits or time runs out. */
+	waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray>;
 	/** Sends the stop signal and waits for the exit; SIGKILL if it lingers. Safe to call twice. */
 	stop(): Promise<void>;
 }
@@ -46,6 +48,8 @@ export interface PostgresService {
 	user: string;
 	password: string;
 	database: string;
+	/** Runs SQL in the database through psql; its output unaligned, without headers (`select json_agg(…)` for JSON). */
+	query(sql: string): Promise<string>;
 	stop(): Promise<void>;
 }
 
@@ -63,11 +67,30 @@ export async function startDaemon(command: string, args: string[], options: Daem
 	const { ready, env, cwd, uid, gid, stopSignal = 'SIGTERM', timeoutMs = 60_000 } = options;
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling: local daemons, fixed arguments
 	const child = spawn(command, args, { env, cwd, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
-	const exited = new Promise<void>((done) => child.on('close', () => done()));
 	let output = '';
+	let failure: Error | undefined;
+	const exited = new Promise<void>((done) => child.on('close', () => done()));
+	child.on('error', (error) => (failure = error));
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+
 	const daemon: Daemon = {
 		pid: child.pid ?? -1,
 		log: () => output,
+		async waitFor(pattern, waitMs = 60_000) {
+			const deadline = Date.now() + waitMs;
+			let gone = false;
+			void exited.then(() => (gone = true));
+			for (;;) {
+				const match = pattern.exec(output);
+				if (match) return match;
+				if (gone || Date.now() > deadline) {
+					const why = failure?.message ?? (gone ? 'exited' : `timed out after ${waitMs} ms`);
+					throw new Error(`${command} ${why} before printing ${pattern}:\n${output.slice(-4000)}`);
+				}
+				await new Promise((wait) => setTimeout(wait, 50));
+			}
+		},
 		async stop() {
 			if (child.exitCode !== null || child.signalCode !== null) return;
 			child.kill(stopSignal);
@@ -76,34 +99,10 @@ export async function startDaemon(command: string, args: string[], options: Daem
 			clearTimeout(killer);
 		},
 	};
-	const started = new Promise<void>((resolve, reject) => {
-		const timer = setTimeout(() => reject(new Error(`${command} was not ready within ${timeoutMs} ms`)), timeoutMs);
-		const onOutput = (chunk: string) => {
-			output += chunk;
-			if (ready.test(output)) {
-				clearTimeout(timer);
-				resolve();
-			}
-		};
-		child.stdout.setEncoding('utf8').on('data', onOutput);
-		child.stderr.setEncoding('utf8').on('data', onOutput);
-		child.on('error', (error) => {
-			clearTimeout(timer);
-			reject(error);
-		});
-		void exited.then(() => {
-			clearTimeout(timer);
-			reject(new Error(`${command} exited before it was ready`));
-		});
-	});
-	const failure = await started.then(
-		() => undefined,
-		(error: Error) => error,
+	await undoOnFailure(
+		async () => await daemon.waitFor(ready, timeoutMs),
+		async () => await daemon.stop(),
 	);
-	if (failure) {
-		await daemon.stop();
-		throw new Error(`${failure.message}:\n${output.slice(-4000)}`);
-	}
 	return daemon;
 }
 
@@ -145,6 +144,8 @@ export async function startPostgres(): Promise<PostgresService> {
 	const password = randomBytes(12).toString('hex');
 	const asOwner = { uid: owner?.uid, gid: owner?.gid };
 	const data = join(folder, 'data');
+	const connection = ['-h', '127.0.0.1', '-p', String(port), '-U', user];
+	const asUser = { env: { ...process.env, PGPASSWORD: password }, maxBuffer: 256 << 20 };
 	let postgres: Daemon | undefined;
 	const cluster = await undoOnFailure(
 		async () => {
@@ -160,9 +161,7 @@ export async function startPostgres(): Promise<PostgresService> {
 				['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', folder, ...durabilityOff],
 				{ ready: /database system is ready to accept connections/, stopSignal: 'SIGINT', ...asOwner },
 			);
-			await run(join(bin, 'createdb'), ['-h', '127.0.0.1', '-p', String(port), '-U', user, database], {
-				env: { ...process.env, PGPASSWORD: password },
-			});
+			await run(join(bin, 'createdb'), [...connection, database], asUser);
 			return postgres;
 		},
 		async () => {
@@ -170,7 +169,14 @@ export async function startPostgres(): Promise<PostgresService> {
 			await rm(folder, { recursive: true, force: true });
 		},
 	);
-	return { port, user, password, database, stop: async () => await stopAndRemove(cluster, folder) };
+	return {
+		port,
+		user,
+		password,
+		database,
+		query: async (sql) => (await run(join(bin, 'psql'), [...connection, '-d', database, '-X', '-At', '-c', sql], asUser)).stdout.trim(),
+		stop: async () => await stopAndRemove(cluster, folder),
+	};
 }
 
 /** Runs `work`; if it fails, runs `undo` (releasing what it had started) before passing the failure on. */
