@@ -1,0 +1,372 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+import { startEmulator, type Emulator } from '../emulator';
+import { intelligenceResult } from '../emulator/intelligence';
+import { syntheticPng } from '../emulator/png';
+import type { Harness, NodeSpec } from '../harness';
+import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
+import type { EmulatedApp, Site } from './support';
+import { credentialsFor, fingerprint, pairedItems, Seeder, startSite, storedBytes } from './support';
+
+// Every operation of the "file" resource, run through n8n-core against the emulator (memory binary mode).
+const OPEN: EmulatedApp = { apiKey: 'FILE_OPEN_KEY' };
+/** Delete, overwrite and the intelligence tasks are signed requests: they need an app with a secret. */
+const SECURED: EmulatedApp = { apiKey: 'FILE_SECURED_KEY', appSecret: 'file-resource-app-secret' };
+const INGESTION: EmulatedApp = { apiKey: 'FILE_FII_KEY' };
+
+const SITE_FILES = {
+	'/report.csv': { type: 'text/csv', body: Buffer.from('city,visits\nLyon,12\nOslo,7\n') },
+	'/logo.png': { type: 'image/png', body: syntheticPng(40, 20, 'logo') },
+};
+
+let emulator: Emulator;
+let harness: Harness;
+let seeder: Seeder;
+let site: Site;
+
+beforeAll(async () => {
+	emulator = await startEmulator({
+		apps: [OPEN, SECURED, { apiKey: INGESTION.apiKey, intelligentIngestion: true }],
+	});
+	harness = await createHarness({ credentials: credentialsFor(emulator, OPEN) });
+	seeder = new Seeder(emulator);
+	site = await startSite(SITE_FILES);
+});
+
+afterAll(async () => {
+	seeder.close();
+	await site.close();
+	await harness.close();
+	await emulator.close();
+});
+
+afterEach(async () => await emulator.reset());
+
+const secured = () => ({ credentials: credentialsFor(emulator, SECURED) });
+
+/** A run of `nodes` that must succeed; the Filestack node's output. */
+async function outputOf(nodes: NodeSpec[], options: Parameters<Harness['run']>[1] = {}) {
+	const run = await harness.run({ nodes }, options);
+	expect(run.error?.message).toBeUndefined();
+	return run.output('Filestack');
+}
+
+const md5 = (content: Buffer) => createHash('md5').update(content).digest('hex');
+
+describe('upload', () => {
+	it('uploads the binary of every item, in order, and describes each stored file', async () => {
+		const files = [
+			{ content: randomBytes(1000), name: 'random.bin', type: 'application/octet-stream' },
+			{ content: Buffer.from('second file\n'), name: 'notes.txt', type: 'text/plain' },
+			{ content: randomBytes(70_000), name: 'photo.jpg', type: 'image/jpeg' },
+		];
+		const items = await outputOf([
+			source(files.map((file, n) => ({ json: { n }, binary: { data: bytes(file.content, file.name, file.type) } }))),
+			filestackNode({ resource: 'file', operation: 'upload' }),
+		]);
+
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		expect(starts.map(({ body }) => (body as { filename: string }).filename)).toEqual(files.map(({ name }) => name));
+		for (const [index, { json }] of items.entries()) {
+			const handle = String(json.handle);
+			expect(json).toMatchObject({
+				handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
+				url: `${emulator.url}/${handle}`,
+				filename: files[index].name,
+				size: files[index].content.length,
+				mimetype: files[index].type,
+				status: 'Stored',
+			});
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(files[index].content));
+		}
+	});
+
+	it('stores under the options given, with upload tags and workflows, and returns what Filestack answered', async () => {
+		const content = Buffer.from('%PDF-1.4 not really a PDF\n');
+		const [{ json }] = await outputOf([
+			source([{ binary: { document: bytes(content, 'scan.bin') } }]),
+			filestackNode({
+				resource: 'file',
+				operation: 'upload',
+				binaryPropertyName: 'document',
+				storeOptions: {
+					filename: 'invoice-42.pdf',
+					mimetype: 'application/pdf',
+					path: 'invoices/2026/',
+					container: 'billing',
+					region: 'eu-west-1',
+					access: 'private',
+					workflows: 'wf-one, wf-two',
+				},
+				uploadTags: { tag: [{ key: 'customer', value: 'acme' }, { key: 'kind', value: 'invoice' }] },
+			}),
+		]);
+
+		const handle = String(json.handle);
+		expect(json).toEqual({
+			handle,
+			url: `${emulator.url}/${handle}`,
+			filename: 'invoice-42.pdf',
+			size: content.length,
+			mimetype: 'application/pdf',
+			status: 'Stored',
+			container: 'billing',
+			key: `invoices/2026/${handle}_invoice-42.pdf`,
+			upload_tags: { customer: 'acme', kind: 'invoice' },
+			workflows: ['wf-one', 'wf-two'],
+		});
+		expect(emulator.files.get(handle)).toMatchObject({ region: 'eu-west-1', access: 'private', location: 's3' });
+		expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(content));
+	});
+
+	it('uses Intelligent Ingestion when the application has it ("auto")', async () => {
+		const content = randomBytes(300_000);
+		const [{ json }] = await outputOf(
+			[
+				source([{ binary: { data: bytes(content, 'clip.mov', 'video/quicktime') } }]),
+				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
+			],
+			{ credentials: credentialsFor(emulator, INGESTION) },
+		);
+
+		expect(json).toMatchObject({ filename: 'clip.mov', size: content.length, mimetype: 'video/quicktime' });
+		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(true);
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(fingerprint(content));
+	});
+});
+
+describe('upload from URL', () => {
+	it('has Filestack store the file at each URL, in order', async () => {
+		const items = await outputOf([
+			source([{ json: { address: `${site.url}/report.csv` } }, { json: { address: `${site.url}/logo.png` } }]),
+			filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: '={{ $json.address }}' }),
+		]);
+
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		const expected = [SITE_FILES['/report.csv'], SITE_FILES['/logo.png']];
+		for (const [index, { json }] of items.entries()) {
+			const handle = String(json.handle);
+			expect(json).toMatchObject({
+				url: `${emulator.url}/${handle}`,
+				filename: index === 0 ? 'report.csv' : 'logo.png',
+				size: expected[index].body.length,
+				mimetype: expected[index].type,
+			});
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(expected[index].body));
+		}
+	});
+
+	it('stores under the options given', async () => {
+		const [{ json }] = await outputOf([
+			filestackNode({
+				resource: 'file',
+				operation: 'uploadFromUrl',
+				url: `${site.url}/report.csv`,
+				storeOptions: { filename: 'visits.csv', path: 'imports/', container: 'reports' },
+			}),
+		]);
+
+		const handle = String(json.handle);
+		expect(json).toMatchObject({
+			filename: 'visits.csv',
+			container: 'reports',
+			key: `imports/${handle}_visits.csv`,
+			size: SITE_FILES['/report.csv'].body.length,
+		});
+		expect(emulator.files.get(handle)?.sourceUrl).toBe(`${site.url}/report.csv`);
+	});
+});
+
+describe('download', () => {
+	it("puts each item's file into the binary field asked for and keeps the item's other binaries", async () => {
+		const text = await seeder.store(OPEN, Buffer.from('hello from Filestack\n'), 'hello.txt', 'text/plain');
+		const image = syntheticPng(64, 32, 'download');
+		const png = await seeder.store(OPEN, image, 'stripes.png', 'image/png');
+		const originals = [Buffer.from('first original'), Buffer.from('second original')];
+		const run = await harness.run({
+			nodes: [
+				source([
+					{ json: { handle: text.handle }, binary: { original: bytes(originals[0], 'one.txt', 'text/plain') } },
+					{ json: { handle: png.handle }, binary: { original: bytes(originals[1], 'two.txt', 'text/plain') } },
+				]),
+				filestackNode({
+					resource: 'file',
+					operation: 'download',
+					handle: '={{ $json.handle }}',
+					binaryPropertyName: 'file',
+				}),
+			],
+		});
+
+		const items = run.output('Filestack');
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items.map(({ json }) => json)).toEqual([
+			{ handle: text.handle, filename: 'hello.txt', mimetype: 'text/plain', size: 21 },
+			{ handle: png.handle, filename: 'stripes.png', mimetype: 'image/png', size: image.length },
+		]);
+		for (const [index, item] of items.entries()) {
+			const handle = String(item.json.handle);
+			expect(item.binary?.file).toMatchObject({ fileName: item.json.filename, mimeType: item.json.mimetype });
+			expect(fingerprint(await binaryBuffer(item, 'file'))).toEqual(fingerprint(await storedBytes(emulator, handle)));
+			expect(item.binary?.original).toEqual(run.output('Source')[index].binary?.original);
+			expect(fingerprint(await binaryBuffer(item, 'original'))).toEqual(fingerprint(originals[index]));
+		}
+	});
+
+	it('takes a whole Filestack URL as the handle', async () => {
+		const stored = await seeder.store(OPEN, Buffer.from('by URL'), 'by-url.txt', 'text/plain');
+		const [item] = await outputOf([
+			filestackNode({ resource: 'file', operation: 'download', handle: `${emulator.url}/${stored.handle}` }),
+		]);
+
+		expect(item.json.handle).toBe(stored.handle);
+		expect(await binaryBuffer(item)).toEqual(Buffer.from('by URL'));
+	});
+});
+
+describe('get metadata', () => {
+	it("answers Filestack's default attributes", async () => {
+		const stored = await seeder.store(OPEN, Buffer.from('metadata'), 'meta.txt', 'text/plain');
+		const [{ json }] = await outputOf([
+			filestackNode({ resource: 'file', operation: 'getMetadata', handle: stored.handle }),
+		]);
+
+		const record = emulator.files.get(stored.handle)!;
+		expect(json).toEqual({
+			handle: stored.handle,
+			size: 8,
+			mimetype: 'text/plain',
+			filename: 'meta.txt',
+			uploaded: record.uploaded,
+			writeable: true,
+			location: record.location,
+			path: record.key,
+			container: record.container,
+		});
+	});
+
+	it('answers the attributes chosen, such as checksums and image dimensions', async () => {
+		const image = syntheticPng(48, 30, 'metadata');
+		const stored = await seeder.store(OPEN, image, 'image.png', 'image/png');
+		const [{ json }] = await outputOf([
+			filestackNode({
+				resource: 'file',
+				operation: 'getMetadata',
+				handle: stored.handle,
+				attributes: ['md5', 'sha256', 'width', 'height'],
+			}),
+		]);
+
+		expect(json).toEqual({
+			handle: stored.handle,
+			md5: md5(image),
+			sha256: fingerprint(image).sha256,
+			width: 48,
+			height: 30,
+		});
+	});
+});
+
+describe('delete', () => {
+	it('deletes the file of each item and leaves the others', async () => {
+		const [first, second, kept] = await Promise.all(
+			['one', 'two', 'kept'].map(async (name) => await seeder.store(SECURED, Buffer.from(name), `${name}.txt`)),
+		);
+		const items = await outputOf(
+			[
+				source([{ json: { handle: first.handle } }, { json: { handle: second.handle } }]),
+				filestackNode({ resource: 'file', operation: 'delete', handle: '={{ $json.handle }}' }),
+			],
+			secured(),
+		);
+
+		expect(items.map(({ json }) => json)).toEqual([
+			{ handle: first.handle, deleted: true },
+			{ handle: second.handle, deleted: true },
+		]);
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(emulator.files.has(first.handle) || emulator.files.has(second.handle)).toBe(false);
+		expect(emulator.files.has(kept.handle)).toBe(true);
+	});
+});
+
+describe('overwrite', () => {
+	it('replaces the content with the binary of the item, keeping the handle', async () => {
+		const stored = await seeder.store(SECURED, Buffer.from('version 1'), 'doc.txt', 'text/plain');
+		const replacement = randomBytes(20_000);
+		const [{ json }] = await outputOf(
+			[
+				source([{ binary: { newVersion: bytes(replacement, 'doc.bin', 'application/octet-stream') } }]),
+				filestackNode({
+					resource: 'file',
+					operation: 'overwrite',
+					handle: stored.handle,
+					binaryPropertyName: 'newVersion',
+				}),
+			],
+			secured(),
+		);
+
+		expect(json).toMatchObject({ handle: stored.handle, size: replacement.length, filename: 'doc.txt' });
+		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(replacement));
+	});
+
+	it('replaces the content with what Filestack fetches from a URL', async () => {
+		const stored = await seeder.store(SECURED, Buffer.from('old logo'), 'logo.png', 'image/png');
+		const [{ json }] = await outputOf(
+			[
+				filestackNode({
+					resource: 'file',
+					operation: 'overwrite',
+					handle: stored.handle,
+					contentSource: 'url',
+					url: `${site.url}/logo.png`,
+				}),
+			],
+			secured(),
+		);
+
+		expect(json).toMatchObject({ handle: stored.handle, size: SITE_FILES['/logo.png'].body.length, mimetype: 'image/png' });
+		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(SITE_FILES['/logo.png'].body));
+	});
+
+	it('has Filestack decode base64 content when asked', async () => {
+		const stored = await seeder.store(SECURED, Buffer.from('old'), 'data.bin');
+		const content = randomBytes(3000);
+		await outputOf(
+			[
+				source([{ binary: { data: bytes(content.toString('base64'), 'data.b64', 'text/plain') } }]),
+				filestackNode({ resource: 'file', operation: 'overwrite', handle: stored.handle, base64decode: true }),
+			],
+			secured(),
+		);
+
+		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(content));
+	});
+});
+
+describe('intelligence', () => {
+	it.each([
+		['getTags', 'tags'],
+		['checkSafeForWork', 'sfw'],
+		['ocr', 'ocr'],
+	])('%s answers what Filestack found for each item', async (operation, task) => {
+		const images = [syntheticPng(32, 32, `${task}-a`), syntheticPng(32, 32, `${task}-b`)];
+		const handles = await Promise.all(
+			images.map(async (image, n) => (await seeder.store(SECURED, image, `${n}.png`, 'image/png')).handle),
+		);
+		const items = await outputOf(
+			[
+				source(handles.map((handle) => ({ json: { handle } }))),
+				filestackNode({ resource: 'file', operation, handle: '={{ $json.handle }}' }),
+			],
+			secured(),
+		);
+
+		expect(items.map(({ json }) => json)).toEqual(
+			images.map((image, n) => ({ handle: handles[n], ...(intelligenceResult(task, md5(image)) as object) })),
+		);
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+	});
+});
