@@ -4,7 +4,7 @@ import { base64Decode } from './base64Decode';
 import { badRequest, notFound } from './errors';
 import { contentDisposition, sendFile, sendJson } from './http';
 import { intelligenceResult } from './intelligence';
-import { bytesOf, discard, produce, type Result } from './results';
+import { discard, produce, type Result } from './results';
 import type { Exchange } from './routes';
 import { authorize, type Call, credentialsIn } from './security';
 import { spool } from './spool';
@@ -41,7 +41,7 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 	const result = await produce(state, path);
 	try {
 		if (last && INTELLIGENCE.has(last.name)) {
-			sendJson(res, 200, intelligenceResult(last.name, result.md5), chain);
+			sendJson(res, 200, intelligenceResult(last.name, await result.content.md5()), chain);
 		} else if (last?.name === 'store') {
 			sendJson(res, 200, await storeResult(state, app, result, last), chain);
 		} else {
@@ -89,9 +89,9 @@ async function storeResult(state: EmulatorState, app: AppConfig, result: Result,
 		'store',
 	);
 	const decode = param(task, 'base64decode', 'b64') === 'true';
-	const bytes = decode ? base64Decode(bytesOf(result)) : bytesOf(result);
+	const bytes = decode ? base64Decode(result.content.bytes()) : result.content.bytes();
 	const workflows = param(task, 'workflows');
-	const file = await state.files.add(await spool(bytes, state.tempPath('store')), {
+	const file = await state.files.add([await spool(bytes, state.tempPath('store'))], {
 		apiKey: app.apiKey,
 		filename: param(task, 'filename', 'f') ?? result.filename,
 		mimetype: result.mimetype,

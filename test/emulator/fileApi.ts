@@ -44,7 +44,7 @@ export async function overwriteFile(state: EmulatorState, { req, res, url, entry
 	const temp = state.tempPath('overwrite');
 	const content = await removedOnFailure(temp, newContent(state, { req, entry }, file, credentials, temp, decode));
 	const given = content.mimetype;
-	const updated = await state.files.replace(file.handle, content.spooled, given && given !== OCTET_STREAM ? given : undefined);
+	const updated = await state.files.replace(file.handle, [content.spooled], given && given !== OCTET_STREAM ? given : undefined);
 	const body = {
 		url: `${state.origin}/api/file/${updated.handle}`,
 		mimetype: updated.mimetype,

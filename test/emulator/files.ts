@@ -1,6 +1,7 @@
 import { randomInt } from 'crypto';
-import { rename, rm } from 'fs/promises';
+import { rename } from 'fs/promises';
 import { join } from 'path';
+import { Content } from './content';
 import type { Spooled } from './spool';
 
 /** Where and how a file is stored, as given in `store` options. */
@@ -12,16 +13,15 @@ export interface StoreOptions {
 	access?: string;
 }
 
-/** A file the emulator holds; its bytes are on disk at `path`. */
+/** A file the emulator holds; its bytes are on disk, in one or more segments. */
 export interface StoredFile {
 	handle: string;
 	apiKey: string;
 	filename: string;
 	mimetype: string;
 	size: number;
-	/** Lowercase hex MD5 of the content. */
-	md5: string;
-	path: string;
+	/** The bytes (`content.bytes()`, `content.read()`) and their MD5 (`content.md5()`). */
+	content: Content;
 	location: string;
 	container: string;
 	key: string;
@@ -48,26 +48,26 @@ export interface NewFile {
 const HANDLE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const DEFAULT_CONTAINER = 'emulator-bucket';
 
-/** The stored files by handle; each one's content is moved into `dir` when stored. */
+/** The stored files by handle; the files holding their bytes are moved into `dir` when stored. */
 export class FileStore {
 	readonly records = new Map<string, StoredFile>();
+	/** Segments moved in so far: numbers the next one's name. */
+	private segmentCount = 0;
 
 	constructor(private readonly dir: string) {}
 
-	/** Takes ownership of a spooled file (moves it) and records it under a new handle. */
-	async add(content: Spooled, file: NewFile): Promise<StoredFile> {
+	/** Takes ownership of spooled files (moves them), whose bytes in order are the file, under a new handle. */
+	async add(pieces: readonly Spooled[], file: NewFile): Promise<StoredFile> {
 		const handle = this.newHandle();
-		const path = join(this.dir, handle);
-		await rename(content.path, path);
+		const content = await this.moveIn(handle, pieces);
 		const store = file.store ?? {};
 		const record: StoredFile = {
 			handle,
 			apiKey: file.apiKey,
 			filename: file.filename,
 			mimetype: file.mimetype,
-			size: content.size,
-			md5: content.md5,
-			path,
+			size: sizeOf(pieces),
+			content,
 			location: store.location ?? 'S3',
 			container: store.container ?? DEFAULT_CONTAINER,
 			key: storageKey(handle, file.filename, store.path),
@@ -82,19 +82,20 @@ export class FileStore {
 		return record;
 	}
 
-	/** New content for an existing handle (overwrite), swapped in atomically. */
-	async replace(handle: string, content: Spooled, mimetype?: string): Promise<StoredFile> {
+	/** New content for an existing handle (overwrite), swapped in at once; reads already begun see the old bytes. */
+	async replace(handle: string, pieces: readonly Spooled[], mimetype?: string): Promise<StoredFile> {
 		const record = this.require(handle);
-		await rename(content.path, record.path);
-		const updated = { ...record, size: content.size, md5: content.md5, mimetype: mimetype ?? record.mimetype };
+		const content = await this.moveIn(handle, pieces);
+		const updated = { ...record, size: sizeOf(pieces), content, mimetype: mimetype ?? record.mimetype };
 		this.records.set(handle, updated);
+		await record.content.remove();
 		return updated;
 	}
 
 	async remove(handle: string): Promise<void> {
 		const record = this.require(handle);
 		this.records.delete(handle);
-		await rm(record.path, { force: true });
+		await record.content.remove();
 	}
 
 	get(handle: string): StoredFile | undefined {
@@ -102,9 +103,20 @@ export class FileStore {
 	}
 
 	async clear(): Promise<void> {
-		const paths = [...this.records.values()].map((record) => record.path);
+		const contents = [...this.records.values()].map((record) => record.content);
 		this.records.clear();
-		await Promise.all(paths.map((path) => rm(path, { force: true })));
+		await Promise.all(contents.map(async (content) => await content.remove()));
+	}
+
+	/** Renames the pieces into the store (no bytes copied): they become the segments of a file's content. */
+	private async moveIn(handle: string, pieces: readonly Spooled[]): Promise<Content> {
+		const moved: Spooled[] = [];
+		for (const piece of pieces) {
+			const path = join(this.dir, `${handle}.${this.segmentCount++}`);
+			await rename(piece.path, path);
+			moved.push({ ...piece, path });
+		}
+		return Content.of(moved);
 	}
 
 	private require(handle: string): StoredFile {
@@ -120,6 +132,10 @@ export class FileStore {
 		} while (this.records.has(handle));
 		return handle;
 	}
+}
+
+function sizeOf(pieces: readonly Spooled[]): number {
+	return pieces.reduce((sum, piece) => sum + piece.size, 0);
 }
 
 /** Filestack's key rule: a `path` ending in `/` is a folder (`<path><handle>_<filename>`), otherwise the key itself. */

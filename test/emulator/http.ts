@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'http';
-import { createReadStream } from 'fs';
 import { pipeline } from 'stream/promises';
+import type { Content } from './content';
 import { badRequest, EmulatorError } from './errors';
 
 type Headers = Record<string, string | number>;
@@ -33,11 +33,11 @@ export function sendS3Error(res: ServerResponse, status: number, code: string, m
 	res.end(xml);
 }
 
-/** Streams a file from disk (nothing for HEAD). */
+/** Streams a file's content (nothing for HEAD). */
 export async function sendFile(
 	req: IncomingMessage,
 	res: ServerResponse,
-	file: { path: string; size: number; mimetype: string; filename: string },
+	file: { content: Content; size: number; mimetype: string; filename: string },
 	headers: Headers = {},
 ): Promise<void> {
 	res.writeHead(200, {
@@ -50,7 +50,7 @@ export async function sendFile(
 		res.end();
 		return;
 	}
-	await pipeline(createReadStream(file.path), res);
+	await pipeline(file.content.bytes(), res);
 }
 
 /** `inline; filename="…"` with an ASCII fallback and the exact UTF-8 name in `filename*`. */

@@ -11,6 +11,7 @@ import { EmulatorState, type RequestLogEntry } from './state';
 import { type WebhookDelivery, Webhooks } from './webhooks';
 
 export type { AppConfig } from './apps';
+export type { Content } from './content';
 export { DEFAULT_APP } from './apps';
 export type { Failure, FaultSettings, VideoOutcome } from './faults';
 export type { Faults } from './faults';

@@ -1,4 +1,4 @@
-import { open } from 'fs/promises';
+import type { Content } from './content';
 import { badRequest, notFound } from './errors';
 import type { StoredFile } from './files';
 import { sendJson } from './http';
@@ -15,6 +15,8 @@ const ATTRIBUTES = [
 const DEFAULT_ATTRIBUTES = ['size', 'mimetype', 'filename', 'uploaded', 'writeable', 'location', 'path', 'container'];
 const DIGESTS = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 const NOT_ATTRIBUTES = ['policy', 'signature', 'key'];
+/** Enough of a file's beginning to read an image's dimensions. */
+const HEAD_LENGTH = 32;
 
 /** GET /<handle>/metadata (CDN) and GET /api/file/<handle>/metadata: the attributes asked with `<name>=true`. */
 export async function metadata(state: EmulatorState, { res, url }: Exchange): Promise<void> {
@@ -32,9 +34,11 @@ export async function metadata(state: EmulatorState, { res, url }: Exchange): Pr
 }
 
 async function attributesOf(file: StoredFile, names: readonly string[]): Promise<Record<string, unknown>> {
-	const wantedDigests = DIGESTS.filter((name) => names.includes(name));
-	const hashes = wantedDigests.length > 0 ? await digests(file.path, wantedDigests) : {};
-	const dimensions = names.includes('width') || names.includes('height') ? await dimensionsOf(file.path) : undefined;
+	// The MD5 is the content's own, computed once; any other digests take one more pass over the bytes.
+	const others = DIGESTS.filter((name) => name !== 'md5' && names.includes(name));
+	const hashes = others.length > 0 ? await digests(file.content.bytes(), others) : {};
+	if (names.includes('md5')) hashes.md5 = await file.content.md5();
+	const dimensions = names.includes('width') || names.includes('height') ? await dimensionsOf(file.content) : undefined;
 	const values: Record<string, unknown> = {
 		size: file.size,
 		mimetype: file.mimetype,
@@ -56,13 +60,14 @@ async function attributesOf(file: StoredFile, names: readonly string[]): Promise
 	return Object.fromEntries(names.filter((name) => values[name] !== undefined).map((name) => [name, values[name]]));
 }
 
-async function dimensionsOf(path: string): Promise<{ width: number; height: number } | undefined> {
-	const handle = await open(path, 'r');
-	try {
-		const head = Buffer.alloc(32);
-		const { bytesRead } = await handle.read(head, 0, head.length, 0);
-		return imageSize(head.subarray(0, bytesRead));
-	} finally {
-		await handle.close();
+/** Width and height, from the first bytes of the content. */
+async function dimensionsOf(content: Content): Promise<{ width: number; height: number } | undefined> {
+	const head: Buffer[] = [];
+	let length = 0;
+	for await (const chunk of content.bytes()) {
+		head.push(chunk);
+		length += chunk.length;
+		if (length >= HEAD_LENGTH) break;
 	}
+	return imageSize(Buffer.concat(head).subarray(0, HEAD_LENGTH));
 }

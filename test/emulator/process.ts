@@ -43,7 +43,7 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 	const decode = params.base64decode === true;
 	const headers = (source.headers ?? {}) as Record<string, string>;
 	const content = await removedOnFailure(temp, contentOf(source.source, temp, headers, decode ? base64Decode : undefined));
-	const file = await state.files.add(content.spooled, {
+	const file = await state.files.add([content.spooled], {
 		apiKey,
 		filename: optionalString(params, 'filename') || content.filename,
 		mimetype: content.mimetype,

@@ -1,19 +1,17 @@
-import { createReadStream } from 'fs';
-import { rm } from 'fs/promises';
+import { Content } from './content';
 import { badRequest, notFound } from './errors';
 import { mimetypeOfExtension, withExtension } from './mime';
 import { syntheticPng } from './png';
 import { contentOf } from './sources';
-import { spool } from './spool';
+import { spool, type Spooled } from './spool';
 import type { EmulatorState } from './state';
 import { type CdnPath, param, type Source } from './taskGrammar';
 import { zipArchive } from './zip';
 
 /** The bytes a transformation URL yields, on disk; `temporary` ones are deleted by `discard`. */
 export interface Result {
-	path: string;
+	content: Content;
 	size: number;
-	md5: string;
 	mimetype: string;
 	filename: string;
 	temporary: boolean;
@@ -34,7 +32,7 @@ export async function produce(state: EmulatorState, path: CdnPath): Promise<Resu
 		const height = clamp(param(screenshot, 'height'), 768, 8000);
 		const png = syntheticPng(width, height, source.url);
 		const spooled = await spool([png], state.tempPath('screenshot'));
-		result = { ...spooled, mimetype: 'image/png', filename: 'screenshot.png', temporary: true };
+		result = temporaryResult(spooled, 'image/png', 'screenshot.png');
 	} else if (task('zip')) {
 		result = await zipOf(state, path.sources);
 	} else {
@@ -51,20 +49,19 @@ export async function resolveSource(state: EmulatorState, source: Source): Promi
 	if (source.kind === 'handle') {
 		const file = state.files.get(source.handle);
 		if (!file) throw notFound();
-		const { path, size, md5, mimetype, filename } = file;
-		return { path, size, md5, mimetype, filename, temporary: false };
+		const { content, size, mimetype, filename } = file;
+		return { content, size, mimetype, filename, temporary: false };
 	}
-	const content = await contentOf(source.url, state.tempPath('source'));
-	return { ...content.spooled, mimetype: content.mimetype, filename: content.filename, temporary: true };
+	const fetched = await contentOf(source.url, state.tempPath('source'));
+	return temporaryResult(fetched.spooled, fetched.mimetype, fetched.filename);
 }
 
 export async function discard(result: Result): Promise<void> {
-	if (result.temporary) await rm(result.path, { force: true });
+	if (result.temporary) await result.content.remove();
 }
 
-/** The bytes of a result again, as a stream (to copy it into a new stored file). */
-export function bytesOf(result: Result): AsyncIterable<Buffer> {
-	return createReadStream(result.path) as AsyncIterable<Buffer>;
+function temporaryResult(spooled: Spooled, mimetype: string, filename: string): Result {
+	return { content: Content.of([spooled]), size: spooled.size, mimetype, filename, temporary: true };
 }
 
 async function zipOf(state: EmulatorState, sources: readonly Source[]): Promise<Result> {
@@ -76,10 +73,10 @@ async function zipOf(state: EmulatorState, sources: readonly Source[]): Promise<
 			const count = taken.get(item.filename) ?? 0;
 			taken.set(item.filename, count + 1);
 			const name = count === 0 ? item.filename : item.filename.replace(/(\.[^.]*)?$/, ` (${count})$1`);
-			return { name, path: item.path, size: item.size };
+			return { name, content: item.content, size: item.size };
 		});
 		const spooled = await spool(zipArchive(entries), state.tempPath('zip'));
-		return { ...spooled, mimetype: 'application/zip', filename: 'archive.zip', temporary: true };
+		return temporaryResult(spooled, 'application/zip', 'archive.zip');
 	} finally {
 		await Promise.all(items.map(discard));
 	}

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { createReadStream, createWriteStream } from 'fs';
+import { createWriteStream } from 'fs';
 import { rm } from 'fs/promises';
 import { pipeline } from 'stream/promises';
 
@@ -32,15 +32,10 @@ export async function spool(source: Bytes, path: string): Promise<Spooled> {
 	return { path, size, md5: hash.digest('hex') };
 }
 
-/** The files one after another, read piece by piece. */
-export async function* concatenated(paths: readonly string[]): AsyncGenerator<Buffer> {
-	for (const path of paths) yield* createReadStream(path) as AsyncIterable<Buffer>;
-}
-
-/** Digests of a file on disk, computed by streaming it. */
-export async function digests(path: string, algorithms: readonly string[]): Promise<Record<string, string>> {
+/** Digests of bytes, computed in one pass as they stream by. */
+export async function digests(bytes: Bytes, algorithms: readonly string[]): Promise<Record<string, string>> {
 	const hashes = algorithms.map((algorithm) => createHash(algorithm));
-	for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) for (const hash of hashes) hash.update(chunk);
+	for await (const chunk of bytes) for (const hash of hashes) hash.update(chunk);
 	return Object.fromEntries(algorithms.map((algorithm, i) => [algorithm, hashes[i].digest('hex')]));
 }
 

@@ -21,7 +21,7 @@ export interface Upload {
 	commits: Map<number, Spooled[]>;
 	/** How many times complete was answered 202 (fault `complete202Count`). */
 	answered202: number;
-	/** Complete is assembling the file; calls meanwhile get 202. */
+	/** Complete is storing the file; calls meanwhile get 202. */
 	completing: boolean;
 	/** The answer of the complete that stored the file. */
 	result?: Record<string, unknown>;

@@ -4,7 +4,7 @@ import { notFound } from './errors';
 import { sendJson, unixSeconds } from './http';
 import { mimetypeOfExtension, withExtension } from './mime';
 import { syntheticPng } from './png';
-import { bytesOf, discard, resolveSource } from './results';
+import { discard, resolveSource } from './results';
 import type { Exchange } from './routes';
 import { spool } from './spool';
 import type { EmulatorState } from './state';
@@ -85,13 +85,13 @@ async function complete(state: EmulatorState, job: VideoJob, path: CdnPath, owne
 			container: param(task, 'container'),
 			access: param(task, 'access'),
 		});
-		const converted = await state.files.add(await spool(bytesOf(source), state.tempPath('video')), {
+		const converted = await state.files.add([await spool(source.content.bytes(), state.tempPath('video'))], {
 			apiKey: owner,
 			filename: param(task, 'filename') ?? withExtension(source.filename, extension),
 			mimetype,
 			store,
 		});
-		const thumb = await state.files.add(await spool([syntheticPng(160, 90, job.uuid)], state.tempPath('thumb')), {
+		const thumb = await state.files.add([await spool([syntheticPng(160, 90, job.uuid)], state.tempPath('thumb'))], {
 			apiKey: owner,
 			filename: withExtension(converted.filename, 'png'),
 			mimetype: 'image/png',

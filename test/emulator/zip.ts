@@ -1,9 +1,9 @@
-import { createReadStream } from 'fs';
+import type { Content } from './content';
 import { crc32 } from './crc32';
 
 export interface ZipEntry {
 	name: string;
-	path: string;
+	content: Content;
 	size: number;
 }
 
@@ -11,7 +11,7 @@ const UTF8_NAMES = 0x0800;
 const DOS_DATE_1980_01_01 = 0x0021;
 
 /**
- * A ZIP archive of files on disk, produced piece by piece: stored entries (no compression), CRC-32 computed by
+ * A ZIP archive of files, produced piece by piece: stored entries (no compression), CRC-32 computed by
  * reading each file once before writing it, so the local headers carry the real sizes and checksums.
  */
 export async function* zipArchive(entries: readonly ZipEntry[]): AsyncGenerator<Buffer> {
@@ -20,14 +20,14 @@ export async function* zipArchive(entries: readonly ZipEntry[]): AsyncGenerator<
 	for (const entry of entries) {
 		if (entry.size > 0xfffffffe || offset > 0xfffffffe) throw new Error('The emulator writes no ZIP64 archives');
 		let crc = 0;
-		for await (const chunk of createReadStream(entry.path) as AsyncIterable<Buffer>) crc = crc32(chunk, crc);
+		for await (const chunk of entry.content.bytes()) crc = crc32(chunk, crc);
 		const name = Buffer.from(entry.name, 'utf8');
 
 		const local = Buffer.alloc(30);
 		local.writeUInt32LE(0x04034b50, 0);
 		writeCommon(local, 4, crc, entry.size, name.length);
 		yield Buffer.concat([local, name]);
-		yield* createReadStream(entry.path) as AsyncIterable<Buffer>;
+		yield* entry.content.bytes();
 
 		const header = Buffer.alloc(46);
 		header.writeUInt32LE(0x02014b50, 0);

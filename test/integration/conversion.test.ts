@@ -88,7 +88,8 @@ describe.each([
 		expect(done.metadata).toMatchObject({ result: { width: 320, mime_type: 'video/mp4' } });
 		const converted = handleOf(done.data.url);
 		expect(converted).not.toBe(source.handle);
-		expect(emulator.files.get(converted)).toMatchObject({ apiKey, filename: 'clip.mp4', mimetype: 'video/mp4', md5: md5(source.bytes) });
+		expect(emulator.files.get(converted)).toMatchObject({ apiKey, filename: 'clip.mp4', mimetype: 'video/mp4' });
+		expect(await emulator.files.get(converted)?.content.md5()).toBe(md5(source.bytes));
 		expect(emulator.files.get(handleOf(done.data.thumb))?.mimetype).toBe('image/png');
 
 		// Started once, then polled until the emulator's second poll completes it.

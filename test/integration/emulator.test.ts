@@ -125,7 +125,10 @@ describe('Filestack emulator', () => {
 			expect(handle).toMatch(/^[A-Za-z0-9]{20}$/);
 			expect(result.json.url).toBe(`${emulator.url}/${handle}`);
 			expect(result.json.key).toBe(`${handle}_report.bin`);
-			expect(emulator.files.get(handle)).toMatchObject({ size: 12_000_000, md5: md5Hex(data), uploadTags: { a: 'b' } });
+			const stored = emulator.files.get(handle);
+			expect(stored).toMatchObject({ size: 12_000_000, uploadTags: { a: 'b' } });
+			expect(stored?.content.segments).toHaveLength(3); // the parts as they came, not a copy
+			expect(await stored?.content.md5()).toBe(md5Hex(data));
 
 			const fetched = await download(result.json.url);
 			expect(fetched.status).toBe(200);
@@ -137,6 +140,19 @@ describe('Filestack emulator', () => {
 			expect(puts).toHaveLength(3);
 			expect(puts[0].body).toBeUndefined();
 			expect(emulator.requests.find((entry) => entry.route === 'start')?.body).toMatchObject({ filename: 'report.bin' });
+		});
+
+		it('a download begun before the file is deleted still delivers every part', async () => {
+			const data = randomBytes(12_000_000);
+			const { json } = await multipartUpload(emulator, data);
+			const response = await fetch(json.url as string);
+			const reader = response.body!.getReader();
+			const chunks: Uint8Array[] = [];
+			let read = await reader.read(); // bytes have come, so every part is open
+			const deleted = await fetch(`${emulator.url}/api/file/${json.handle}?key=${KEY}`, { method: 'DELETE' });
+			expect(deleted.status).toBe(200);
+			for (; !read.done; read = await reader.read()) chunks.push(read.value);
+			expect(md5Hex(Buffer.concat(chunks))).toBe(md5Hex(data));
 		});
 
 		it('answers start with the upload coordinates and upload with a presigned URL and its headers', async () => {
@@ -577,12 +593,13 @@ describe('Filestack emulator', () => {
 		});
 
 		it('deletes a file; it is gone afterwards', async () => {
-			const path = emulator.files.get(handle)?.path as string;
+			const segments = emulator.files.get(handle)?.content.segments ?? [];
+			expect(segments.length).toBeGreaterThan(0);
 			expect((await fetch(`${emulator.url}/api/file/${handle}`, { method: 'DELETE' })).status).toBe(400);
 			const deleted = await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}`, { method: 'DELETE' });
 			expect(deleted.status).toBe(200);
 			expect(emulator.files.has(handle)).toBe(false);
-			expect(existsSync(path)).toBe(false);
+			expect(segments.filter((segment) => existsSync(segment))).toEqual([]);
 			expect((await fetch(`${emulator.url}/${handle}`)).status).toBe(404);
 		});
 
@@ -593,7 +610,8 @@ describe('Filestack emulator', () => {
 			expect(first.json.key).toBe(`pics/${first.json.handle}_cat.png`);
 			const second = await postJson(`${emulator.url}/process`, external);
 			expect(second.json.handle).not.toBe(first.json.handle);
-			expect(emulator.files.get(second.json.handle)?.md5).toBe(emulator.files.get(first.json.handle)?.md5);
+			const md5Of = async (handle: unknown) => await emulator.files.get(String(handle))?.content.md5();
+			expect(await md5Of(second.json.handle)).toBe(await md5Of(first.json.handle));
 			const metadata = await getJson(`${emulator.url}/${first.json.handle}/metadata?width=true&height=true`);
 			expect(metadata).toEqual({ width: 64, height: 64 });
 
@@ -730,7 +748,7 @@ describe('Filestack emulator', () => {
 	it('forgets files on reset and deletes its directory on close', async () => {
 		const instance = await startEmulator();
 		const { json } = await multipartUpload(instance, Buffer.from('temporary'), { apikey: 'EMULATOR_API_KEY' });
-		const path = instance.files.get(json.handle)?.path as string;
+		const [path] = instance.files.get(json.handle)?.content.segments ?? [];
 		expect(existsSync(path)).toBe(true);
 		await instance.reset();
 		expect(instance.files.size).toBe(0);

@@ -102,9 +102,15 @@ function requestsSince(mark: number): RequestLogEntry[] {
 	return emulator.requests.slice(mark);
 }
 
+/** MD5 of a file as the emulator stores it. */
+async function storedMd5(handle: string): Promise<string | undefined> {
+	return await emulator.files.get(handle)?.content.md5();
+}
+
 /** Handle → MD5 of every stored file: what a refused call must leave as it was. */
-function storedContent(): Record<string, string> {
-	return Object.fromEntries([...emulator.files.values()].map((file) => [file.handle, file.md5]));
+async function storedContent(): Promise<Record<string, string>> {
+	const files = [...emulator.files.values()];
+	return Object.fromEntries(await Promise.all(files.map(async (file) => [file.handle, await file.content.md5()])));
 }
 
 interface Credentials {
@@ -177,7 +183,8 @@ describe.each([
 		const file = await uploadBytes(client, text, 'hello.txt', 'text/plain');
 
 		expect(file).toMatchObject({ filename: 'hello.txt', size: text.length, mimetype: 'text/plain', url: `${emulator.url}/${file.handle}` });
-		expect(emulator.files.get(file.handle)).toMatchObject({ apiKey, md5: md5(text), filename: 'hello.txt', mimetype: 'text/plain' });
+		expect(emulator.files.get(file.handle)).toMatchObject({ apiKey, filename: 'hello.txt', mimetype: 'text/plain' });
+		expect(await storedMd5(file.handle)).toBe(md5(text));
 		const start = requestsSince(mark).find((entry) => entry.route === 'start');
 		expect(start?.body).toMatchObject({ apikey: apiKey, filename: 'hello.txt', size: text.length });
 		expectSigning(signs, inFields(start?.body), ['store']);
@@ -191,7 +198,8 @@ describe.each([
 		const served = SITE_FILES['/report.csv'].body;
 		expect(site.hits).toEqual(['/report.csv']);
 		expect(file).toMatchObject({ filename: 'visits.csv', size: served.length, mimetype: 'text/csv', key: `imports/${file.handle}_visits.csv` });
-		expect(emulator.files.get(file.handle)).toMatchObject({ md5: md5(served), sourceUrl: source, apiKey });
+		expect(emulator.files.get(file.handle)).toMatchObject({ sourceUrl: source, apiKey });
+		expect(await storedMd5(file.handle)).toBe(md5(served));
 		expect(await downloadBytes(client, file.handle)).toEqual(served);
 
 		const [process] = requestsSince(mark);
@@ -274,8 +282,9 @@ describe.each([
 
 		expect(stored.handle).not.toBe(source.handle);
 		expect(stored).toMatchObject({ filename: 'small.png', mimetype: 'image/png', size: png.length, url: `${emulator.url}/${stored.handle}` });
-		expect(emulator.files.get(stored.handle)).toMatchObject({ apiKey, md5: md5(png), filename: 'small.png' });
-		expect(emulator.files.get(source.handle)?.md5).toBe(md5(png));
+		expect(emulator.files.get(stored.handle)).toMatchObject({ apiKey, filename: 'small.png' });
+		expect(await storedMd5(stored.handle)).toBe(md5(png));
+		expect(await storedMd5(source.handle)).toBe(md5(png));
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({ route: 'transform', method: 'POST' });
 		expect(decodeURIComponent(request.path)).toContain('/resize=width:100/store=filename:small.png/');
@@ -375,7 +384,8 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 			size: replacement.length,
 			filename: 'photo.png',
 		});
-		expect(emulator.files.get(file.handle)).toMatchObject({ md5: md5(replacement), size: replacement.length });
+		expect(emulator.files.get(file.handle)?.size).toBe(replacement.length);
+		expect(await storedMd5(file.handle)).toBe(md5(replacement));
 		expect(md5(await downloadBytes(client, file.handle))).toBe(md5(replacement));
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({ route: 'overwrite', method: 'POST', path: `/api/file/${file.handle}` });
@@ -391,7 +401,7 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		const served = SITE_FILES['/logo.png'].body;
 		expect(site.hits).toEqual(['/logo.png']);
 		expect(answer).toMatchObject({ size: served.length, mimetype: 'image/png' });
-		expect(emulator.files.get(file.handle)?.md5).toBe(md5(served));
+		expect(await storedMd5(file.handle)).toBe(md5(served));
 		expect(await downloadBytes(client, file.handle)).toEqual(served);
 		const [request] = requestsSince(mark);
 		expect(request.body).toEqual({ url: source });
@@ -471,7 +481,7 @@ describe('security enforced, with a wrong app secret', () => {
 	});
 
 	it.each(operations)('%s is refused with 403 and the emulator\'s reason, changing nothing', async (_name, _needsSecret, run) => {
-		const before = storedContent();
+		const before = await storedContent();
 		const mark = emulator.requests.length;
 		const outcome = run(clientFor(SECURED, WRONG_SECRET), fixture);
 
@@ -482,7 +492,7 @@ describe('security enforced, with a wrong app secret', () => {
 		});
 		await expect(outcome).rejects.toMatchObject({ message: expect.not.stringContaining(WRONG_SECRET) });
 		expect(requestsSince(mark)).toHaveLength(1); // a refusal is not retried
-		expect(storedContent()).toEqual(before);
+		expect(await storedContent()).toEqual(before);
 		expect(site.hits).toEqual([]);
 	});
 });
@@ -507,7 +517,7 @@ describe.each([
 
 	if (label === 'security enforced') {
 		it.each(operations.filter(([, needsSecret]) => !needsSecret))('%s is refused by Filestack with 403: credentials not provided', async (_name, _needsSecret, run) => {
-			const before = storedContent();
+			const before = await storedContent();
 			const mark = emulator.requests.length;
 			const outcome = run(clientFor(apiKey), fixture);
 
@@ -517,7 +527,7 @@ describe.each([
 				message: expect.stringMatching(/ failed with HTTP 403: .*policy.*proper credentials were not provided/),
 			});
 			expect(requestsSince(mark)).toHaveLength(1);
-			expect(storedContent()).toEqual(before);
+			expect(await storedContent()).toEqual(before);
 		});
 	}
 });
@@ -589,7 +599,7 @@ describe('faults: throttling and server errors are retried until the call succee
 		const mark = emulator.requests.length;
 
 		const file = await client.uploadFromUrl(`${site.url}/report.csv`);
-		expect(emulator.files.get(file.handle)?.md5).toBe(md5(SITE_FILES['/report.csv'].body));
+		expect(await storedMd5(file.handle)).toBe(md5(SITE_FILES['/report.csv'].body));
 		expect(emulator.files.size).toBe(1);
 		expect(requestsSince(mark).map((entry) => entry.route)).toEqual(['process', 'process', 'process']);
 	});
@@ -601,7 +611,7 @@ describe('faults: throttling and server errors are retried until the call succee
 		emulator.faults.failNext('transform', 1, 429);
 
 		const stored = await client.filelink(source.handle).transform().add({ name: 'resize', params: { width: 10 } }).store();
-		expect(emulator.files.get(stored.handle)?.md5).toBe(md5(content));
+		expect(await storedMd5(stored.handle)).toBe(md5(content));
 		expect(emulator.files.size).toBe(2);
 	});
 

@@ -105,7 +105,7 @@ describe('signed requests', () => {
 			{ filename: 'signed.bin', sign, store: { path: 'folder/', workflows: ['wf-1'], uploadTags: { origin: 'test' } } },
 		);
 		const stored = emulator.files.get(file.handle)!;
-		expect(stored.md5).toBe(await digestOf(deterministicBytes(20 * MiB, 5), 'md5'));
+		expect(await stored.content.md5()).toBe(await digestOf(deterministicBytes(20 * MiB, 5), 'md5'));
 		expect(stored).toMatchObject({ uploadTags: { origin: 'test' }, workflows: ['wf-1'] });
 		expect(file).toMatchObject({ upload_tags: { origin: 'test' } });
 		const apiCalls = emulator.requests.filter((request) => ['start', 'upload', 'complete'].includes(request.route));

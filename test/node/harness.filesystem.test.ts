@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
-import { binarySha256, createHarness, file, filestackNode, sha256OfFile, source } from '../harness';
+import { binarySha256, createHarness, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
 
 // The harness in n8n's filesystem binary mode (its own test file: the mode is fixed once n8n-core has started).
 const API_KEY = 'HARNESS_FS_KEY';
@@ -68,7 +68,7 @@ it("stores the source file in n8n's binary data folder and uploads it from there
 	});
 	const stored = emulator.files.get(String(run.output('Filestack')[0].json.handle));
 	expect(stored).toMatchObject({ size: 12 * MiB + 3, mimetype: 'video/mp4' });
-	expect(await sha256OfFile(stored!.path)).toBe(await sha256OfFile(path));
+	expect(await sha256(await stored!.content.read())).toBe(await sha256OfFile(path));
 	const partPuts = emulator.requests.filter(({ method }) => method === 'PUT');
 	expect(partPuts.length).toBeGreaterThan(1);
 });

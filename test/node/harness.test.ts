@@ -1,5 +1,4 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
@@ -78,7 +77,7 @@ describe('running a workflow', () => {
 		expect(stored.json).toMatchObject({ filename: 'random.bin', size: content.length });
 		const file = emulator.files.get(stored.json.handle as string);
 		expect(file).toBeDefined();
-		expect(await sha256(await readFile(file!.path))).toBe(await sha256(content));
+		expect(await sha256(await file!.content.read())).toBe(await sha256(content));
 	});
 
 	it('reads an output binary back, here a file downloaded through the Filestack node', async () => {
