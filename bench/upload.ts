@@ -1,14 +1,19 @@
 /**
- * Upload benchmark: the SDK's streamed multipart upload against the simplest streamed upload of the same file to the
- * same emulator, for throughput and for the client's memory.
+ * Upload and download benchmark: the SDK against the simplest streamed HTTP request for the same bytes and the same
+ * emulator, for throughput and for the client's memory.
  *
  *   npx tsc -p tsconfig.tools.json && node --expose-gc .build/bench/upload.js [--sizes 256,1024] [--repeat 3]
  *     [--transport n8n|node]
  *
+ * Upload: the SDK's streamed multipart upload against one raw PUT of the whole file (the presigned URL of a single
+ * part, so the emulator spools and hashes the bytes exactly as it does each of the SDK's parts). Download: the
+ * SDK's `filelink(handle).download()` against a raw GET of the same URL, both hashing the bytes as they come.
+ *
  * The emulator runs in a child process, so this process's RSS is the client's alone. Files are generated first
  * (deterministic bytes, streamed to disk; on /dev/shm when there is one, as is the emulator's spool, so that disk
  * writeback does not blur the numbers). Baseline and SDK runs alternate; the best time of each counts, and the
- * highest RSS. Every run checks the MD5 the emulator stored against the source's, and deletes the file again.
+ * highest RSS. Every run checks the bytes by MD5 against the source's: the emulator's ETag of the raw PUT, the
+ * stored file's MD5 after the SDK's upload, the MD5 of what each download received.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,15 +25,14 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
-import { Http } from '../nodes/Filestack/sdk/http';
-import type { Transport } from '../nodes/Filestack/sdk/transport';
-import { uploadStream } from '../nodes/Filestack/sdk/upload';
+import { Client } from '../nodes/Filestack/sdk/client';
+import type { ByteStream, Transport } from '../nodes/Filestack/sdk/transport';
 import { deterministicBytes } from '../test/harness/deterministicBytes';
 import { nodeTransport } from '../test/harness/nodeTransport';
 
 const MiB = 1024 * 1024;
 const API_KEY = 'BENCH_KEY';
-const TARGETS = { throughputRatio: 0.75, rssGrowthMiB: 16, rssMaxMiB: 200 };
+const TARGETS = { uploadRatio: 0.75, downloadRatio: 0.8, rssGrowthMiB: 16, rssMaxMiB: 200 };
 /** The node reads n8n's binary store 1 MiB at a time (`getBinaryStream(id, 1 MiB)`); both contenders do here. */
 const READ_CHUNK = MiB;
 
@@ -40,12 +44,12 @@ interface SourceFile {
 
 interface Timing {
 	seconds: number;
-	/** Seconds of the PUT alone (baseline only). */
-	putSeconds?: number;
 	peakRss: number;
 }
 
 type Result = { best: Timing; peakRss: number };
+type Contest = { baseline: Result; sdk: Result };
+type Direction = 'upload' | 'download';
 
 function print(line: string): void {
 	process.stdout.write(`${line}\n`);
@@ -65,24 +69,43 @@ async function main(): Promise<void> {
 	const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
 	const dir = await mkdtemp(join(scratch, 'filestack-bench-'));
 	const emulator = await startEmulator(dir);
+	const client = new Client({
+		apiKey: API_KEY,
+		endpoints: { upload: emulator.url, cdn: emulator.url, api: `${emulator.url}/api` },
+		transport,
+	});
 	print(`emulator ${emulator.url} in a child process; spool and sources in ${scratch}`);
 	print(`SDK transport: ${name}; ${repeat} alternating runs each, best time; GC between runs: ${Boolean(global.gc)}`);
 
-	const results = new Map<number, { baseline: Result; sdk: Result }>();
+	const results = new Map<number, Record<Direction, Contest>>();
 	let ok = true;
+	const check = (passed: boolean) => (ok = passed && ok);
 	try {
 		for (const size of sizes) {
 			const file = await writeSource(dir, size);
-			const runs = { baseline: [] as Timing[], sdk: [] as Timing[] };
+			const runs = { upload: { baseline: [] as Timing[], sdk: [] as Timing[] }, download: { baseline: [] as Timing[], sdk: [] as Timing[] } };
 			for (let i = 0; i < repeat; i++) {
 				const baseline = await rawUpload(emulator.url, file);
-				runs.baseline.push(baseline.timing);
-				ok = (await checkAndDelete(emulator.url, baseline.handle, file)) && ok;
-				const sdk = await sdkUpload(emulator.url, transport, file);
-				runs.sdk.push(sdk.timing);
-				ok = (await checkAndDelete(emulator.url, sdk.handle, file)) && ok;
+				runs.upload.baseline.push(baseline.timing);
+				check(baseline.md5Hex === file.md5Hex || mismatch('raw PUT', baseline.md5Hex, file));
+				const sdk = await sdkUpload(client, file);
+				runs.upload.sdk.push(sdk.timing);
+				check(await storedMd5Matches(emulator.url, sdk.handle, file));
+
+				// Both downloads read the file the SDK stored: its parts, as any SDK upload leaves them.
+				const url = client.filelink(sdk.handle).url();
+				const raw = await measure(async () => await md5Hex(await rawGet(url)));
+				runs.download.baseline.push(raw);
+				check(raw.result === file.md5Hex || mismatch('raw GET', raw.result, file));
+				const fetched = await measure(async () => await md5Hex((await client.filelink(sdk.handle).download()).stream));
+				runs.download.sdk.push(fetched);
+				check(fetched.result === file.md5Hex || mismatch('SDK download', fetched.result, file));
+				await requestJson('DELETE', `${emulator.url}/api/file/${sdk.handle}?key=${API_KEY}`);
 			}
-			const result = { baseline: summarise(runs.baseline), sdk: summarise(runs.sdk) };
+			const result = {
+				upload: { baseline: summarise(runs.upload.baseline), sdk: summarise(runs.upload.sdk) },
+				download: { baseline: summarise(runs.download.baseline), sdk: summarise(runs.download.sdk) },
+			};
 			results.set(size, result);
 			report(size, result);
 			await rm(file.path);
@@ -91,7 +114,7 @@ async function main(): Promise<void> {
 		emulator.process.kill('SIGTERM');
 		await rm(dir, { recursive: true, force: true });
 	}
-	ok = checkTargets(results) && ok;
+	check(checkTargets(results));
 	if (!ok) process.exitCode = 1;
 }
 
@@ -146,7 +169,7 @@ async function writeSource(dir: string, size: number): Promise<SourceFile> {
 }
 
 /** Runs `work` while sampling this process's RSS every 50 ms, after settling memory when GC is exposed. */
-async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number; peakRss: number }> {
+async function measure<T>(work: () => Promise<T>): Promise<Timing & { result: T }> {
 	global.gc?.();
 	await new Promise((resolve) => setTimeout(resolve, 200));
 	let peakRss = process.memoryUsage().rss;
@@ -164,11 +187,10 @@ async function measure<T>(work: () => Promise<T>): Promise<{ result: T; seconds:
 }
 
 /**
- * The baseline: the whole file as one part, streamed from disk in a single PUT with Node's http and nothing else,
- * then complete, so that the emulator does the same work to store it as for the SDK's upload. Asking for the
- * URL (start, upload) is not timed.
+ * The upload baseline: the whole file streamed from disk in a single PUT with Node's http, to the presigned URL of
+ * a one-part upload. Asking for the URL (start, upload) is not timed, nor are complete and delete afterwards.
  */
-async function rawUpload(origin: string, file: SourceFile): Promise<{ handle: string; timing: Timing }> {
+async function rawUpload(origin: string, file: SourceFile): Promise<{ md5Hex: string; timing: Timing }> {
 	const session = {
 		apikey: API_KEY,
 		filename: 'baseline.bin',
@@ -186,17 +208,17 @@ async function rawUpload(origin: string, file: SourceFile): Promise<{ handle: st
 		size: file.size,
 		md5,
 	});
-	let putSeconds = 0;
-	const run = await measure(async () => {
-		const started = process.hrtime.bigint();
-		const etag = await put(target.url as string, target.headers as Record<string, string>, file);
-		putSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-		const parts = [{ part_number: 1, etag }];
-		return await requestJson('POST', `${origin}/multipart/complete`, { ...session, ...ids, parts });
+	const run = await measure(async () => await put(target.url as string, target.headers as Record<string, string>, file));
+	const stored = await requestJson('POST', `${origin}/multipart/complete`, {
+		...session,
+		...ids,
+		parts: [{ part_number: 1, etag: run.result }],
 	});
-	return { handle: String(run.result.handle), timing: { seconds: run.seconds, putSeconds, peakRss: run.peakRss } };
+	await requestJson('DELETE', `${origin}/api/file/${String(stored.handle)}?key=${API_KEY}`);
+	return { md5Hex: run.result.replace(/"/g, ''), timing: run };
 }
 
+/** Streams the file in one PUT; answers the ETag (the quoted MD5 of what the emulator received). */
 async function put(url: string, headers: Record<string, string>, file: SourceFile): Promise<string> {
 	const request = http.request(url, { method: 'PUT', headers: { ...headers, 'content-length': String(file.size) } });
 	const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
@@ -211,30 +233,40 @@ async function put(url: string, headers: Record<string, string>, file: SourceFil
 }
 
 /** The SDK with its defaults (8 MiB parts, 4 at a time), reading the file as a stream. */
-async function sdkUpload(
-	origin: string,
-	transport: Transport,
-	file: SourceFile,
-): Promise<{ handle: string; timing: Timing }> {
-	const client = new Http(transport);
+async function sdkUpload(client: Client, file: SourceFile): Promise<{ handle: string; timing: Timing }> {
 	const run = await measure(
 		async () =>
-			await uploadStream(
-				client,
-				{ uploadBase: origin, apiKey: API_KEY },
+			await client.upload(
 				{ size: file.size, stream: createReadStream(file.path, { highWaterMark: READ_CHUNK }) },
 				{ filename: 'sdk.bin', intelligent: 'off' },
 			),
 	);
-	return { handle: run.result.handle, timing: { seconds: run.seconds, peakRss: run.peakRss } };
+	return { handle: run.result.handle, timing: run };
 }
 
-/** Whether the emulator stored exactly the source's bytes (by MD5); the file is deleted either way. */
-async function checkAndDelete(origin: string, handle: string, file: SourceFile): Promise<boolean> {
+/** The download baseline: a GET with Node's http, its body as it comes. */
+async function rawGet(url: string): Promise<http.IncomingMessage> {
+	const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+		http.get(url, resolve).once('error', reject);
+	});
+	if (response.statusCode !== 200) throw new Error(`The baseline GET answered ${response.statusCode}`);
+	return response;
+}
+
+async function md5Hex(stream: ByteStream): Promise<string> {
+	const md5 = createHash('md5');
+	for await (const chunk of stream) md5.update(chunk);
+	return md5.digest('hex');
+}
+
+/** Whether the emulator stored exactly the source's bytes (by MD5). */
+async function storedMd5Matches(origin: string, handle: string, file: SourceFile): Promise<boolean> {
 	const metadata = await requestJson('GET', `${origin}/api/file/${handle}/metadata?md5=true`);
-	await requestJson('DELETE', `${origin}/api/file/${handle}?key=${API_KEY}`);
-	if (metadata.md5 === file.md5Hex) return true;
-	print(`  stored MD5 ${String(metadata.md5)} differs from the source's ${file.md5Hex} (${handle})`);
+	return metadata.md5 === file.md5Hex || mismatch(`stored file ${handle}`, String(metadata.md5), file);
+}
+
+function mismatch(what: string, md5: string, file: SourceFile): false {
+	print(`  MD5 of the ${what}, ${md5}, differs from the source's ${file.md5Hex}`);
 	return false;
 }
 
@@ -260,38 +292,45 @@ function summarise(timings: Timing[]): Result {
 
 const mbs = (size: number, seconds: number) => `${(size / MiB / seconds).toFixed(1)} MB/s`;
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
+const ratio = ({ baseline, sdk }: Contest) => baseline.best.seconds / sdk.best.seconds;
 
-function report(size: number, { baseline, sdk }: { baseline: Result; sdk: Result }): void {
-	const label = `${size / MiB} MiB`.padEnd(9);
-	print(
-		`${label} baseline (raw PUT + complete)  ${mbs(size, baseline.best.seconds).padStart(11)}` +
-			`  (PUT alone ${mbs(size, baseline.best.putSeconds ?? NaN)})  peak RSS ${mib(baseline.peakRss)}`,
-	);
-	print(
-		`${label} SDK uploadStream               ${mbs(size, sdk.best.seconds).padStart(11)}` +
-			`  x${(baseline.best.seconds / sdk.best.seconds).toFixed(2)} of baseline  peak RSS ${mib(sdk.peakRss)}`,
-	);
+function report(size: number, { upload, download }: Record<Direction, Contest>): void {
+	const line = (what: string, result: Result, compared: string) =>
+		print(`${`${size / MiB} MiB`.padEnd(9)} ${what.padEnd(34)} ${mbs(size, result.best.seconds).padStart(11)}` +
+			`  ${compared.padEnd(17)}  peak RSS ${mib(result.peakRss)}`);
+	line('baseline upload (raw PUT)', upload.baseline, '');
+	line('SDK uploadStream', upload.sdk, `x${ratio(upload).toFixed(2)} of baseline`);
+	line('baseline download (raw GET)', download.baseline, '');
+	line('SDK filelink.download()', download.sdk, `x${ratio(download).toFixed(2)} of baseline`);
 }
 
 /** The targets, judged on the largest and smallest sizes run. */
-function checkTargets(results: Map<number, { baseline: Result; sdk: Result }>): boolean {
+function checkTargets(results: Map<number, Record<Direction, Contest>>): boolean {
 	const sizes = [...results.keys()].sort((a, b) => a - b);
 	const small = results.get(sizes[0])!;
 	const large = results.get(sizes[sizes.length - 1])!;
-	const ratio = large.baseline.best.seconds / large.sdk.best.seconds;
-	const growth = (large.sdk.peakRss - small.sdk.peakRss) / MiB;
+	const largest = `${sizes[sizes.length - 1] / MiB} MiB`;
+	const growth = (direction: Direction) => (large[direction].sdk.peakRss - small[direction].sdk.peakRss) / MiB;
 	const checks: Array<[string, boolean]> = [
 		[
-			`throughput x${ratio.toFixed(2)} of baseline at ${sizes[sizes.length - 1] / MiB} MiB (>= ${TARGETS.throughputRatio})`,
-			ratio >= TARGETS.throughputRatio,
+			`upload throughput x${ratio(large.upload).toFixed(2)} of baseline at ${largest} (>= ${TARGETS.uploadRatio})`,
+			ratio(large.upload) >= TARGETS.uploadRatio,
 		],
 		[
-			`peak RSS grows ${growth.toFixed(1)} MiB from the smallest to the largest file (<= ${TARGETS.rssGrowthMiB})`,
-			growth <= TARGETS.rssGrowthMiB,
+			`upload peak RSS grows ${growth('upload').toFixed(1)} MiB from the smallest to the largest file (<= ${TARGETS.rssGrowthMiB})`,
+			growth('upload') <= TARGETS.rssGrowthMiB,
 		],
 		[
-			`peak RSS ${mib(large.sdk.peakRss)} at the largest file (< ${TARGETS.rssMaxMiB} MiB)`,
-			large.sdk.peakRss / MiB < TARGETS.rssMaxMiB,
+			`upload peak RSS ${mib(large.upload.sdk.peakRss)} at the largest file (< ${TARGETS.rssMaxMiB} MiB)`,
+			large.upload.sdk.peakRss / MiB < TARGETS.rssMaxMiB,
+		],
+		[
+			`download throughput x${ratio(large.download).toFixed(2)} of baseline at ${largest} (>= ${TARGETS.downloadRatio})`,
+			ratio(large.download) >= TARGETS.downloadRatio,
+		],
+		[
+			`download peak RSS grows ${growth('download').toFixed(1)} MiB from the smallest to the largest file (<= ${TARGETS.rssGrowthMiB})`,
+			growth('download') <= TARGETS.rssGrowthMiB,
 		],
 	];
 	for (const [text, passed] of checks) print(`${passed ? 'PASS' : 'FAIL'}  ${text}`);
