@@ -1,0 +1,272 @@
+import { randomBytes } from 'node:crypto';
+
+import type { INodeExecutionData } from 'n8n-workflow';
+
+import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator';
+import { syntheticPng } from '../emulator/png';
+import type { Harness, NodeSpec } from '../harness';
+import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
+import type { EmulatedApp, Site } from './support';
+import { credentialsFor, fingerprint, Seeder, startSite, storedBytes, visibleText } from './support';
+
+// Every operation against a Filestack application with security turned on: with the app secret in the credential
+// each one succeeds, every request it makes being signed; without it, each one fails clearly, and no secret is
+// ever shown.
+const SECRET = 'secured-app-secret-do-not-show';
+const APP: EmulatedApp = { apiKey: 'SECURED_APP_KEY', appSecret: SECRET };
+const WITHOUT_SECRET: EmulatedApp = { apiKey: APP.apiKey };
+const LOGO = syntheticPng(40, 20, 'logo');
+
+let emulator: Emulator;
+let harness: Harness;
+let seeder: Seeder;
+let site: Site;
+let photo: { handle: string; content: Buffer };
+
+beforeAll(async () => {
+	emulator = await startEmulator({ apps: [APP], faults: { videoPollsUntilDone: 1 } });
+	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
+	seeder = new Seeder(emulator);
+	site = await startSite({ '/logo.png': { type: 'image/png', body: LOGO } });
+	const content = syntheticPng(64, 64, 'photo');
+	photo = { handle: (await seeder.store(APP, content, 'photo.png', 'image/png')).handle, content };
+});
+
+afterAll(async () => {
+	seeder.close();
+	await site.close();
+	await harness.close();
+	await emulator.close();
+});
+
+/** A file of its own for an operation that changes or removes it. */
+const freshFile = async () => (await seeder.store(APP, randomBytes(2000), 'scratch.bin')).handle;
+
+/** Whether a request to the emulator carries a policy and signature (the S3 part PUTs are presigned instead). */
+function isSigned({ route, path, query, body }: RequestLogEntry): boolean {
+	if (route === 'put') return true;
+	const fields = (body ?? {}) as { policy?: unknown; tasks?: Array<{ name: string }> };
+	return (
+		(query.policy !== undefined && query.signature !== undefined) ||
+		fields.policy !== undefined ||
+		decodeURIComponent(path).includes('/security=p:') ||
+		(fields.tasks?.some(({ name }) => name === 'security') ?? false)
+	);
+}
+
+interface Case {
+	operation: string;
+	/** The Filestack node (and a source before it, if it needs input), built once the files it needs exist. */
+	nodes: () => Promise<NodeSpec[]>;
+	/** What the one output item must show. */
+	check: (item: INodeExecutionData) => Promise<void>;
+}
+
+const expectBytes = async (actual: Buffer, expected: Buffer) => expect(fingerprint(actual)).toEqual(fingerprint(expected));
+
+const cases: Case[] = [
+	{
+		operation: 'file: upload',
+		nodes: async () => [
+			source([{ binary: { data: bytes(LOGO, 'logo.png', 'image/png') } }]),
+			filestackNode({ resource: 'file', operation: 'upload' }),
+		],
+		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+	},
+	{
+		operation: 'file: uploadFromUrl',
+		nodes: async () => [filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: `${site.url}/logo.png` })],
+		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+	},
+	{
+		operation: 'file: download',
+		nodes: async () => [filestackNode({ resource: 'file', operation: 'download', handle: photo.handle })],
+		check: async (item) => await expectBytes(await binaryBuffer(item), photo.content),
+	},
+	{
+		operation: 'file: getMetadata',
+		nodes: async () => [
+			filestackNode({ resource: 'file', operation: 'getMetadata', handle: photo.handle, attributes: ['size', 'exif'] }),
+		],
+		check: async ({ json }) => expect(json).toEqual({ handle: photo.handle, size: photo.content.length, exif: {} }),
+	},
+	{
+		operation: 'file: delete',
+		nodes: async () => [filestackNode({ resource: 'file', operation: 'delete', handle: await freshFile() })],
+		check: async ({ json }) => expect(emulator.files.has(String(json.handle))).toBe(false),
+	},
+	{
+		operation: 'file: overwrite',
+		nodes: async () => [
+			source([{ binary: { data: bytes(LOGO, 'logo.png', 'image/png') } }]),
+			filestackNode({ resource: 'file', operation: 'overwrite', handle: await freshFile() }),
+		],
+		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+	},
+	...['getTags', 'checkSafeForWork', 'ocr'].map((operation) => ({
+		operation: `file: ${operation}`,
+		nodes: async () => [filestackNode({ resource: 'file', operation, handle: photo.handle })],
+		check: async ({ json }: INodeExecutionData) => expect(Object.keys(json).length).toBeGreaterThan(1),
+	})),
+	{
+		operation: 'transformation: transform (URL)',
+		nodes: async () => [
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				handle: photo.handle,
+				tasks: { task: [{ name: 'flip' }] },
+			}),
+		],
+		check: async ({ json }) => {
+			// The URL is signed for reading and processing this one file.
+			const response = await fetch(String(json.url));
+			await expectBytes(Buffer.from(await response.arrayBuffer()), photo.content);
+		},
+	},
+	{
+		operation: 'transformation: transform (binary)',
+		nodes: async () => [
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				handle: photo.handle,
+				chainInput: 'text',
+				taskChain: 'resize=width:10',
+				output: 'binary',
+			}),
+		],
+		check: async (item) => await expectBytes(await binaryBuffer(item), photo.content),
+	},
+	{
+		operation: 'transformation: transform (store)',
+		nodes: async () => [
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				sourceType: 'url',
+				url: `${site.url}/logo.png`,
+				chainInput: 'text',
+				taskChain: 'flop',
+				output: 'store',
+			}),
+		],
+		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+	},
+	{
+		operation: 'transformation: screenshot',
+		nodes: async () => [
+			filestackNode({
+				resource: 'transformation',
+				operation: 'screenshot',
+				url: 'https://example.com/',
+				screenshotOptions: { width: 100, height: 50 },
+				output: 'binary',
+			}),
+		],
+		check: async (item) => await expectBytes(await binaryBuffer(item), syntheticPng(100, 50, 'https://example.com/')),
+	},
+	{
+		operation: 'transformation: zip',
+		nodes: async () => [
+			filestackNode({ resource: 'transformation', operation: 'zip', files: [photo.handle, await freshFile()], output: 'store' }),
+		],
+		check: async ({ json }) => expect(json).toMatchObject({ filename: 'archive.zip', mimetype: 'application/zip' }),
+	},
+	{
+		operation: 'audioVideo: convert',
+		nodes: async () => [
+			filestackNode({
+				resource: 'audioVideo',
+				operation: 'convert',
+				handle: photo.handle,
+				pollInterval: 0.1,
+				downloadResult: true,
+			}),
+		],
+		check: async (item) => {
+			expect(item.json.status).toBe('completed');
+			await expectBytes(await binaryBuffer(item), photo.content);
+		},
+	},
+	{
+		operation: 'audioVideo: getStatus',
+		nodes: async () => [
+			filestackNode({
+				resource: 'audioVideo',
+				operation: 'getStatus',
+				statusUrl: `${emulator.url}/video_convert=preset:mp3/${photo.handle}`,
+			}),
+		],
+		check: async ({ json }) => expect(json.status).toBe('started'),
+	},
+	{
+		operation: 'security: createPolicy',
+		nodes: async () => [filestackNode({ resource: 'security', operation: 'createPolicy', calls: ['read'] })],
+		check: async ({ json }) => {
+			const query = new URLSearchParams({ policy: String(json.policyBase64), signature: String(json.signature) });
+			expect((await fetch(`${emulator.url}/api/file/${photo.handle}?${query}`)).status).toBe(200);
+		},
+	},
+	{
+		operation: 'security: signUrl',
+		nodes: async () => [filestackNode({ resource: 'security', operation: 'signUrl', handle: photo.handle })],
+		check: async ({ json }) => expect((await fetch(String(json.url))).status).toBe(200),
+	},
+];
+
+describe('with the app secret in the credential', () => {
+	it.each(cases)('$operation succeeds, every request signed', async ({ nodes, check }) => {
+		const first = emulator.requests.length;
+		const run = await harness.run({ nodes: await nodes() });
+
+		expect(run.error?.message).toBeUndefined();
+		// (Building a URL, a policy or a signed URL sends nothing; the check uses what was made.)
+		expect(emulator.requests.slice(first).filter((request) => !isSigned(request))).toEqual([]);
+		await check(run.output('Filestack')[0]);
+		expect(visibleText(run)).not.toContain(SECRET);
+	});
+});
+
+describe('without the app secret in the credential', () => {
+	const needsSecret = cases.filter(({ operation }) =>
+		/delete|overwrite|getTags|checkSafeForWork|ocr|createPolicy|signUrl/.test(operation),
+	);
+
+	it.each(needsSecret)('$operation refuses before sending anything, asking for the app secret', async ({ nodes }) => {
+		const specs = await nodes();
+		const first = emulator.requests.length;
+		const run = await harness.run({ nodes: specs }, { credentials: credentialsFor(emulator, WITHOUT_SECRET) });
+
+		expect(run.status).toBe('error');
+		const error = run.nodeError('Filestack');
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toMatch(/app secret.* \[item 0\]$/);
+		expect(emulator.requests.length).toBe(first);
+	});
+
+	const refusedByFilestack = cases.filter(({ operation }) =>
+		/upload$|download|getMetadata|transform \(binary\)|convert/.test(operation),
+	);
+
+	it.each(refusedByFilestack)("$operation fails with Filestack's refusal and a hint at the app secret", async ({ nodes }) => {
+		const run = await harness.run({ nodes: await nodes() }, { credentials: credentialsFor(emulator, WITHOUT_SECRET) });
+
+		const error = run.nodeError('Filestack');
+		expect(error?.name).toBe('NodeApiError');
+		expect(error?.message).toMatch(/failed with HTTP 403: .*policy.* \[item 0\]$/);
+		expect(error?.description).toMatch(/app secret/);
+	});
+
+	it('fails with a wrong app secret, which it never shows', async () => {
+		const wrong = 'a-wrong-secret-also-hidden';
+		const run = await harness.run(
+			{ nodes: [filestackNode({ resource: 'file', operation: 'download', handle: photo.handle })] },
+			{ credentials: credentialsFor(emulator, { apiKey: APP.apiKey, appSecret: wrong }) },
+		);
+
+		expect(run.nodeError('Filestack')?.message).toMatch(/HTTP 403: .*signature does not match the policy \[item 0\]$/);
+		expect(visibleText(run)).not.toContain(wrong);
+		expect(visibleText(run)).not.toContain(SECRET);
+	});
+});
