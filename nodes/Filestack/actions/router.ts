@@ -21,10 +21,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		} catch (error) {
 			const nodeError = toNodeError(this.getNode(), error, itemIndex);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push({
-				json: { error: nodeError.message, ...(nodeError.description ? { details: nodeError.description } : {}) },
-				pairedItem: { item: itemIndex },
-			});
+			// With `error` set, n8n keeps the whole error (description included) and, with "Continue (using error
+			// output)", routes the item to the error output; it makes the JSON `{ error: message }` itself.
+			output.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];

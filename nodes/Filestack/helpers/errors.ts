@@ -1,11 +1,11 @@
 import type { INode, JsonObject } from 'n8n-workflow';
-import { NodeApiError, NodeError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
 
 /** Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
-	if (error instanceof NodeError) {
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
 		return error;
 	}
