@@ -27,11 +27,11 @@ export async function binaryBuffer(item: INodeExecutionData, property = 'data'):
 	return Buffer.concat(chunks);
 }
 
-/** SHA-256 (hex) of a stream's bytes, read chunk by chunk so large files are never held in memory. */
-export async function sha256(content: Readable | Buffer): Promise<string> {
+/** SHA-256 (hex) of bytes or a stream of them, read chunk by chunk so large files are never held in memory. */
+export async function sha256(content: Buffer | AsyncIterable<Uint8Array>): Promise<string> {
 	const hash = createHash('sha256');
 	if (Buffer.isBuffer(content)) return hash.update(content).digest('hex');
-	for await (const chunk of content) hash.update(chunk as Buffer);
+	for await (const chunk of content) hash.update(chunk);
 	return hash.digest('hex');
 }
 
