@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -108,14 +110,20 @@ export interface Site {
 	close(): Promise<void>;
 }
 
-export async function startSite(files: Record<string, { type: string; body: Buffer }>): Promise<Site> {
+/** A file of the site: bytes in memory, or produced piece by piece for each request (a large file). */
+export type SiteFile = { type: string; body: Buffer } | { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
+
+export async function startSite(files: Record<string, SiteFile>): Promise<Site> {
 	const server = createServer((req, res) => {
 		const file = files[req.url ?? ''];
 		if (!file) {
 			res.writeHead(404).end();
 			return;
 		}
-		res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length }).end(file.body);
+		const size = 'body' in file ? file.body.length : file.size;
+		res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': size });
+		if ('body' in file) res.end(file.body);
+		else pipeline(Readable.from(file.bytes()), res).catch(() => res.destroy());
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
