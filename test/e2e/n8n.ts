@@ -243,7 +243,7 @@ export class N8nHome {
 
 	/** `n8n start` in the background; resolves once its REST API answers. */
 	async start(): Promise<N8nServer> {
-		const server = new N8nServer(this, process.execPath, [this.bin, 'start']);
+		const server = new N8nServer(this, [this.bin, 'start']);
 		this.servers.add(server);
 		await server.ready();
 		return server;
@@ -284,12 +284,12 @@ export class N8nServer {
 	private readonly child;
 	private readonly exited: Promise<number | null>;
 
-	constructor(home: N8nHome, node: string, args: string[]) {
+	constructor(home: N8nHome, args: string[]) {
 		this.url = `http://127.0.0.1:${home.port}`;
 		this.logFile = join(home.folder, 'n8n-start.log');
 		const log = createWriteStream(this.logFile);
 		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling: n8n's own CLI, fixed arguments
-		this.child = spawn(node, args, { cwd: home.folder, env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(process.execPath, args, { cwd: home.folder, env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child.stdout.pipe(log);
 		this.child.stderr.pipe(log);
 		this.exited = new Promise((done) => this.child.on('exit', done));
