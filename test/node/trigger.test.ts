@@ -194,7 +194,10 @@ describe('deliveries refused with 401', () => {
 		['a truncated signature', (valid: string) => valid.slice(0, 63)],
 		['a signature one digit off', (valid: string) => `${valid.slice(0, 63)}${valid.endsWith('0') ? '1' : '0'}`],
 		['a signature with extra characters', (valid: string) => `${valid}00`],
-		['the signature of the body alone', (_: string, body: string) => createHmac('sha256', SECRET).update(body).digest('hex')],
+		[
+			'the signature of the body alone',
+			(_: string, body: string) => createHmac('sha256', SECRET).update(body).digest('hex'),
+		],
 	])('refuses %s', async (_, signature) => {
 		const body = eventBody(202);
 		const request = delivery(body);
@@ -252,11 +255,14 @@ describe('deliveries refused with 401', () => {
 		expectRefused(await call(delivery(eventBody(211), { age: -310 })), 401, WINDOW);
 	});
 
-	it.each(['yesterday', '1.7e9', '-5', '0x65f0a000'])('refuses a signed timestamp that is no Unix time: %s', async (timestamp) => {
-		const body = eventBody(212);
-		const request = { body, headers: { 'FS-Timestamp': timestamp, 'FS-Signature': sign(SECRET, timestamp, body) } };
-		expectRefused(await call(request), 401, WINDOW);
-	});
+	it.each(['yesterday', '1.7e9', '-5', '0x65f0a000'])(
+		'refuses a signed timestamp that is no Unix time: %s',
+		async (timestamp) => {
+			const body = eventBody(212);
+			const request = { body, headers: { 'FS-Timestamp': timestamp, 'FS-Signature': sign(SECRET, timestamp, body) } };
+			expectRefused(await call(request), 401, WINDOW);
+		},
+	);
 
 	it('refuses every delivery, with a reason, when the credential has no webhook secret', async () => {
 		const done = await harness.webhook(trigger(), delivery(eventBody(213)), {
@@ -339,7 +345,10 @@ describe('compressed deliveries, as n8n hands them over', () => {
 	])('verifies a %s body over its decompressed bytes', async (encoding, compress) => {
 		const body = eventBody(501);
 		const { headers } = delivery(body);
-		const done = await call({ body: compress(Buffer.from(body)), headers: { ...headers, 'Content-Encoding': encoding } });
+		const done = await call({
+			body: compress(Buffer.from(body)),
+			headers: { ...headers, 'Content-Encoding': encoding },
+		});
 		expect(done.request.rawBody?.toString()).toBe(body);
 		expectStarted(done, JSON.parse(body));
 	});
