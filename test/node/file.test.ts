@@ -226,24 +226,37 @@ describe('download', () => {
 });
 
 describe('get metadata', () => {
-	it("answers Filestack's default attributes", async () => {
-		const stored = await seeder.store(OPEN, Buffer.from('metadata'), 'meta.txt', 'text/plain');
-		const [{ json }] = await outputOf([
-			filestackNode({ resource: 'file', operation: 'getMetadata', handle: stored.handle }),
+	it("answers Filestack's default attributes of the file of each item", async () => {
+		const files = [
+			await seeder.store(OPEN, Buffer.from('metadata'), 'meta.txt', 'text/plain'),
+			await seeder.store(OPEN, syntheticPng(8, 8, 'meta'), 'meta.png', 'image/png'),
+		];
+		const items = await outputOf([
+			source(files.map(({ handle }) => ({ json: { handle } }))),
+			filestackNode({ resource: 'file', operation: 'getMetadata', handle: '={{ $json.handle }}' }),
 		]);
 
-		const record = emulator.files.get(stored.handle)!;
-		expect(json).toEqual({
-			handle: stored.handle,
-			size: 8,
-			mimetype: 'text/plain',
-			filename: 'meta.txt',
-			uploaded: record.uploaded,
-			writeable: true,
-			location: record.location,
-			path: record.key,
-			container: record.container,
-		});
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items.map(({ json }) => json)).toEqual(
+			files.map(({ handle }) => {
+				const record = emulator.files.get(handle)!;
+				return {
+					handle,
+					size: record.size,
+					mimetype: record.mimetype,
+					filename: record.filename,
+					uploaded: record.uploaded,
+					writeable: true,
+					location: record.location,
+					path: record.key,
+					container: record.container,
+				};
+			}),
+		);
+		expect(items.map(({ json }) => [json.filename, json.size])).toEqual([
+			['meta.txt', 8],
+			['meta.png', syntheticPng(8, 8, 'meta').length],
+		]);
 	});
 
 	it('answers the attributes chosen, such as checksums and image dimensions', async () => {
@@ -292,24 +305,38 @@ describe('delete', () => {
 });
 
 describe('overwrite', () => {
-	it('replaces the content with the binary of the item, keeping the handle', async () => {
-		const stored = await seeder.store(SECURED, Buffer.from('version 1'), 'doc.txt', 'text/plain');
-		const replacement = randomBytes(20_000);
-		const [{ json }] = await outputOf(
+	it('replaces the content of each file with the binary of its item, keeping the handles', async () => {
+		const handles = [
+			(await seeder.store(SECURED, Buffer.from('version 1'), 'doc.txt', 'text/plain')).handle,
+			(await seeder.store(SECURED, Buffer.from('old data'), 'data.bin')).handle,
+		];
+		const replacements = [randomBytes(20_000), Buffer.from('new data')];
+		const items = await outputOf(
 			[
-				source([{ binary: { newVersion: bytes(replacement, 'doc.bin', 'application/octet-stream') } }]),
+				source(
+					handles.map((handle, n) => ({
+						json: { handle },
+						binary: { newVersion: bytes(replacements[n], `new-${n}.bin`, 'application/octet-stream') },
+					})),
+				),
 				filestackNode({
 					resource: 'file',
 					operation: 'overwrite',
-					handle: stored.handle,
+					handle: '={{ $json.handle }}',
 					binaryPropertyName: 'newVersion',
 				}),
 			],
 			secured(),
 		);
 
-		expect(json).toMatchObject({ handle: stored.handle, size: replacement.length, filename: 'doc.txt' });
-		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(replacement));
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(items.map(({ json }) => [json.handle, json.size, json.filename])).toEqual([
+			[handles[0], replacements[0].length, 'doc.txt'],
+			[handles[1], replacements[1].length, 'data.bin'],
+		]);
+		for (const [n, handle] of handles.entries()) {
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(replacements[n]));
+		}
 	});
 
 	it('replaces the content with what Filestack fetches from a URL', async () => {

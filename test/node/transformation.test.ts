@@ -215,10 +215,11 @@ describe('screenshot', () => {
 		expect(fingerprint((await fetchBytes(url)).body)).toEqual(fingerprint(syntheticPng(800, 600, page)));
 	});
 
-	it('downloads the screenshot of each page into a binary field', async () => {
+	it("downloads the screenshot of each page into a binary field, keeping the item's binaries", async () => {
 		const pages = [page, 'https://example.org/'];
-		const items = await outputOf([
-			source(pages.map((address) => ({ json: { address } }))),
+		const run = await harness.run({
+			nodes: [
+			source(pages.map((address) => ({ json: { address }, binary: { page: bytes(address, 'page.txt') } }))),
 			filestackNode({
 				resource: 'transformation',
 				operation: 'screenshot',
@@ -227,8 +228,10 @@ describe('screenshot', () => {
 				output: 'binary',
 				binaryPropertyName: 'shot',
 			}),
-		]);
+			],
+		});
 
+		const items = run.output('Filestack');
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [index, item] of items.entries()) {
 			const expected = syntheticPng(320, 480, pages[index]);
@@ -239,6 +242,7 @@ describe('screenshot', () => {
 				tasks: ['urlscreenshot'],
 			});
 			expect(fingerprint(await binaryBuffer(item, 'shot'))).toEqual(fingerprint(expected));
+			expect(item.binary?.page).toEqual(run.output('Source')[index].binary?.page);
 		}
 	});
 
@@ -275,23 +279,41 @@ describe('zip', () => {
 		return Buffer.concat(chunks);
 	}
 
-	it('downloads a ZIP of the files, holding exactly their bytes', async () => {
-		const [item] = await outputOf([
-			filestackNode({
-				resource: 'transformation',
-				operation: 'zip',
-				files: [handles[0], handles[1], `${site.url}/logo.png`],
-				output: 'binary',
-			}),
-		]);
+	it("downloads a ZIP of each item's files, holding exactly their bytes, and keeps the item's binaries", async () => {
+		const run = await harness.run({
+			nodes: [
+				source([
+					{ json: { first: handles[0], second: `${site.url}/logo.png` }, binary: { note: bytes('one', 'one.txt') } },
+					{ json: { first: handles[1], second: handles[0] }, binary: { note: bytes('two', 'two.txt') } },
+				]),
+				filestackNode({
+					resource: 'transformation',
+					operation: 'zip',
+					files: ['={{ $json.first }}', '={{ $json.second }}'],
+					output: 'binary',
+				}),
+			],
+		});
 
-		const archive = await binaryBuffer(item);
-		expect(item.json).toEqual({ filename: 'archive.zip', mimetype: 'application/zip', size: archive.length, tasks: ['zip'] });
-		expect(zipEntries(archive)).toEqual([
-			{ name: 'a.txt', content: fingerprint(files[0].content) },
-			{ name: 'b.bin', content: fingerprint(files[1].content) },
-			{ name: 'logo.png', content: fingerprint(LOGO) },
+		const items = run.output('Filestack');
+		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+		const archives = await Promise.all(items.map(async (item) => await binaryBuffer(item)));
+		expect(items.map(({ json }) => json)).toEqual(
+			archives.map(({ length }) => ({ filename: 'archive.zip', mimetype: 'application/zip', size: length, tasks: ['zip'] })),
+		);
+		expect(archives.map(zipEntries)).toEqual([
+			[
+				{ name: 'a.txt', content: fingerprint(files[0].content) },
+				{ name: 'logo.png', content: fingerprint(LOGO) },
+			],
+			[
+				{ name: 'b.bin', content: fingerprint(files[1].content) },
+				{ name: 'a.txt', content: fingerprint(files[0].content) },
+			],
 		]);
+		for (const [index, item] of items.entries()) {
+			expect(item.binary?.note).toEqual(run.output('Source')[index].binary?.note);
+		}
 	});
 
 	it('stores the ZIP, byte for byte the archive of the stored files', async () => {
