@@ -28,6 +28,8 @@ const SECURITY_SEGMENT = /\/security=[^/]*(?=\/)/;
 export class AudioVisual {
 	readonly statusUrl: string;
 	uuid?: string;
+	/** The status of the last poll (the start counts as one). */
+	lastStatus?: ConversionStatus;
 
 	constructor(
 		private readonly client: Client,
@@ -50,6 +52,7 @@ export class AudioVisual {
 			data: (body.data as Record<string, unknown>) ?? {},
 		};
 		if (typeof body.uuid === 'string') this.uuid = body.uuid;
+		this.lastStatus = status;
 		return status;
 	}
 

@@ -87,7 +87,7 @@ export const convert: Operation = {
 		const params = this.getNodeParameter('conversionOptions', itemIndex, {}) as IDataObject;
 		const conversion = await client.transformation(source).videoConvert(params);
 		if (!(this.getNodeParameter('waitForCompletion', itemIndex) as boolean)) {
-			return { json: conversionJson(conversion, await conversion.status()) };
+			return { json: conversionJson(conversion, conversion.lastStatus ?? (await conversion.status())) };
 		}
 		const pollSeconds = this.getNodeParameter('pollInterval', itemIndex) as number;
 		const done = await conversion.waitForCompletion({
