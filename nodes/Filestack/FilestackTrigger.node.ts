@@ -107,15 +107,14 @@ export class FilestackTrigger implements INodeType {
 	};
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
-		const request = this.getRequestObject();
-		if (!request.rawBody) await request.readRawBody();
-		const rawBody: Buffer = request.rawBody ?? Buffer.alloc(0);
+		const rawBody = await bytesAsSent(this.getRequestObject());
 		const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
 		const nowSeconds = Math.floor(Date.now() / 1000);
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
 			if (!webhookSecret) return refuse(this, 'The Filestack credential has no webhook secret to verify deliveries with');
+			if (!rawBody) return refuse(this, 'The delivery\'s body is not available as sent, so its signature cannot be checked');
 			const verdict = verifyWebhookSignature(webhookSecret, rawBody, headers);
 			if (!verdict.valid) return refuse(this, verdict.reason);
 			const options = this.getNodeParameter('options', {}) as { maxAgeSeconds?: number };
@@ -125,7 +124,7 @@ export class FilestackTrigger implements INodeType {
 			}
 		}
 
-		const payload = parseEvent(rawBody);
+		const payload = rawBody ? parseEvent(rawBody) : undefined;
 		if (!payload) return refuse(this, 'The delivery is not a JSON object', 400);
 
 		const events = this.getNodeParameter('events', []) as string[];
@@ -138,6 +137,19 @@ export class FilestackTrigger implements INodeType {
 		}
 		return { workflowData: [[{ json: payload }]] };
 	}
+}
+
+/**
+ * The body exactly as received, or undefined when n8n has consumed the stream already (multipart/form-data, which
+ * Filestack never sends): reading it again fails, and a failing webhook() would start an error execution.
+ */
+async function bytesAsSent(request: ReturnType<IWebhookFunctions['getRequestObject']>): Promise<Buffer | undefined> {
+	try {
+		if (!request.rawBody) await request.readRawBody();
+	} catch {
+		return undefined;
+	}
+	return request.rawBody;
 }
 
 /** The delivery's JSON object; anything else (not JSON, null, an array, a number) is no Filestack event. */

@@ -78,26 +78,29 @@ function signedHeaders(body: string, { secret = WEBHOOK_SECRET, age = 0 } = {}):
 	return { 'FS-Timestamp': timestamp, 'FS-Signature': sign(secret, timestamp, body) };
 }
 
-/** POSTs the body's exact bytes with curl, as JSON; the status and the answer. */
-async function curlPost(
-	body: string,
-	headers: Record<string, string> = {},
-): Promise<{ status: number; answer: string }> {
-	const args = ['--silent', '--show-error', '--max-time', '30', '--data-binary', '@-', '--write-out', '\n%{http_code}'];
-	for (const [name, value] of Object.entries({ 'Content-Type': 'application/json', ...headers })) {
-		args.push('--header', `${name}: ${value}`);
-	}
+/** Runs curl with these arguments against the webhook URL, stdin as its input; the status and the answer. */
+async function curl(args: string[], stdin = ''): Promise<{ status: number; answer: string }> {
+	const common = ['--silent', '--show-error', '--max-time', '30', '--write-out', '\n%{http_code}'];
 	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test code: curl is the HTTP client here
-	const curl = spawn('curl', [...args, webhookUrl]);
+	const child = spawn('curl', [...common, ...args, webhookUrl]);
 	let out = '';
 	let err = '';
-	curl.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
-	curl.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
-	curl.stdin.end(body);
-	const code = await new Promise<number | null>((done) => curl.on('close', done));
+	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+	child.stdin.end(stdin);
+	const code = await new Promise<number | null>((done) => child.on('close', done));
 	if (code !== 0) throw new Error(`curl exited with ${code}: ${err}`);
 	const split = out.lastIndexOf('\n');
 	return { status: Number(out.slice(split + 1)), answer: out.slice(0, split) };
+}
+
+/** POSTs the body's exact bytes as JSON, as Filestack does. */
+async function curlPost(body: string, headers: Record<string, string> = {}) {
+	const args = ['--data-binary', '@-'];
+	for (const [name, value] of Object.entries({ 'Content-Type': 'application/json', ...headers })) {
+		args.push('--header', `${name}: ${value}`);
+	}
+	return await curl(args, body);
 }
 
 const finished = ({ status }: StoredExecution) => !['new', 'running', 'waiting'].includes(status);
@@ -184,6 +187,15 @@ it.each([
 	expect({ status, added }).toEqual({ status: 401, added: [] });
 	expect(JSON.parse(answer)).toEqual({ error: expect.stringMatching(reason) });
 	expect(answer).not.toContain(WEBHOOK_SECRET);
+});
+
+it('refuses an unsigned multipart/form-data POST, whose raw body n8n does not keep: 401 and no execution', async () => {
+	const before = (await settledExecutions()).length;
+	const { status, answer } = await curl(['--form-string', `payload=${eventBody(9006)}`]);
+	const added = (await settledExecutions()).slice(before);
+
+	expect({ status, added }).toEqual({ status: 401, added: [] });
+	expect(JSON.parse(answer)).toEqual({ error: expect.stringMatching(/body/) });
 });
 
 it('refuses the same JSON re-serialized (different bytes) with 401', async () => {
