@@ -81,7 +81,6 @@ function signedHeaders(body: string, { secret = WEBHOOK_SECRET, age = 0 } = {}):
 /** Runs curl with these arguments against the webhook URL, stdin as its input; the status and the answer. */
 async function curl(args: string[], stdin = ''): Promise<{ status: number; answer: string }> {
 	const common = ['--silent', '--show-error', '--max-time', '30', '--write-out', '\n%{http_code}'];
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test code: curl is the HTTP client here
 	const child = spawn('curl', [...common, ...args, webhookUrl]);
 	let out = '';
 	let err = '';
