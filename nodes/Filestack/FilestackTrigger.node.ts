@@ -15,6 +15,9 @@ import { verifyWebhookSignature, webhookTimestampAge } from './sdk/webhook';
 
 /** How far in the future a timestamp may lie, for clocks that disagree a little. */
 const CLOCK_SKEW_SECONDS = 300;
+const DEFAULT_MAX_AGE_SECONDS = 86400;
+/** Delivery ids are remembered as long as a delivery is accepted, so the window is bounded. */
+const MAX_AGE_LIMIT_SECONDS = 7 * 86400;
 
 export class FilestackTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -81,10 +84,10 @@ export class FilestackTrigger implements INodeType {
 						displayName: 'Maximum Age (Seconds)',
 						name: 'maxAgeSeconds',
 						type: 'number',
-						typeOptions: { minValue: 60 },
-						default: 86400,
+						typeOptions: { minValue: 60, maxValue: MAX_AGE_LIMIT_SECONDS },
+						default: DEFAULT_MAX_AGE_SECONDS,
 						description:
-							'Deliveries whose FS-Timestamp is older are refused. The default covers Filestack\'s retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.',
+							'Deliveries whose FS-Timestamp is older are refused (at most 7 days). The default covers Filestack\'s retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.',
 					},
 				],
 			},
@@ -110,6 +113,9 @@ export class FilestackTrigger implements INodeType {
 		const rawBody = await bytesAsSent(this.getRequestObject());
 		const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
 		const nowSeconds = Math.floor(Date.now() / 1000);
+		const { maxAgeSeconds = DEFAULT_MAX_AGE_SECONDS } = this.getNodeParameter('options', {}) as {
+			maxAgeSeconds?: number;
+		};
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
@@ -117,9 +123,8 @@ export class FilestackTrigger implements INodeType {
 			if (!rawBody) return refuse(this, 'The delivery\'s body is not available as sent, so its signature cannot be checked');
 			const verdict = verifyWebhookSignature(webhookSecret, rawBody, headers);
 			if (!verdict.valid) return refuse(this, verdict.reason);
-			const options = this.getNodeParameter('options', {}) as { maxAgeSeconds?: number };
 			const age = webhookTimestampAge(headers, nowSeconds);
-			if (age === undefined || age > (options.maxAgeSeconds ?? 86400) || age < -CLOCK_SKEW_SECONDS) {
+			if (age === undefined || age > maxAgeSeconds || age < -CLOCK_SKEW_SECONDS) {
 				return refuse(this, 'The delivery\'s FS-Timestamp is outside the accepted window');
 			}
 		}
@@ -131,7 +136,7 @@ export class FilestackTrigger implements INodeType {
 		if (events.length > 0 && !events.includes(eventOf(payload))) {
 			return { webhookResponse: { received: true, ignored: 'event not selected' } };
 		}
-		const deliveries = new DeliveryLog(this.getWorkflowStaticData('node'));
+		const deliveries = new DeliveryLog(this.getWorkflowStaticData('node'), maxAgeSeconds + CLOCK_SKEW_SECONDS);
 		if (!deliveries.firstTime(payload.id, nowSeconds)) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
