@@ -15,7 +15,8 @@ export const convert: Operation = {
 		name: 'Convert',
 		value: 'convert',
 		action: 'Convert audio or video',
-		description: 'Convert an audio or video file (format, size, bitrate, clip, watermark) and wait for the result',
+		description:
+			'Convert an audio or video file (format, size, bitrate, clip, watermark); returns the new file once done, or the status URL to check later',
 	},
 	properties: [
 		{
@@ -27,6 +28,7 @@ export const convert: Operation = {
 				{ name: 'URL', value: 'url', description: 'A public URL' },
 			],
 			default: 'handle',
+			description: 'What to convert',
 		},
 		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
 		{
@@ -36,6 +38,7 @@ export const convert: Operation = {
 			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com/clip.mov',
+			description: 'The public URL of the audio or video file',
 			displayOptions: { show: { sourceType: ['url'] } },
 		},
 		{ ...paramsCollection(videoConvert, 'conversionOptions'), displayName: 'Conversion Options' },

@@ -5,8 +5,8 @@ export const getStatus: Operation = {
 	option: {
 		name: 'Get Status',
 		value: 'getStatus',
-		action: 'Get the status of a conversion',
-		description: 'Check a conversion started earlier, from its status URL',
+		action: 'Get the status of an audio or video conversion',
+		description: 'Check a conversion started earlier by its status URL; returns its status and, once completed, the new file',
 	},
 	properties: [
 		{

@@ -6,8 +6,8 @@ export const download: Operation = {
 	option: {
 		name: 'Download',
 		value: 'download',
-		action: 'Download a file',
-		description: 'Download a stored file into a binary field, streamed',
+		action: 'Download a file to a binary field',
+		description: 'Download the file of a handle into a binary field, streamed; the item also gets its name, type and size',
 	},
 	properties: [handleProperty, binaryPropertyProperty('output')],
 	async execute(itemIndex, client) {

@@ -7,7 +7,7 @@ export const getMetadata: Operation = {
 		name: 'Get Metadata',
 		value: 'getMetadata',
 		action: 'Get the metadata of a file',
-		description: 'Get size, type, name, checksums, dimensions and storage details of a file',
+		description: 'Get the size, type, name, checksums, dimensions or storage details of the file of a handle',
 	},
 	properties: [
 		handleProperty,

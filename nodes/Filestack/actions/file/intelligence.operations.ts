@@ -24,7 +24,7 @@ export const getTags = intelligence(
 	'getTags',
 	'Get Tags',
 	'Get the tags of an image',
-	'Label what an image shows, with a confidence per tag (needs the app secret)',
+	'Label what an image shows; returns the tags with a confidence for each (needs the app secret)',
 	async (file) => await file.tags(),
 );
 
@@ -32,7 +32,7 @@ export const checkSafeForWork = intelligence(
 	'checkSafeForWork',
 	'Check Safe for Work',
 	'Check whether an image is safe for work',
-	'Tell whether an image is safe for work (needs the app secret)',
+	'Tell whether an image is safe for work; returns sfw: true or false (needs the app secret)',
 	async (file) => await file.sfw(),
 );
 
@@ -40,6 +40,6 @@ export const ocr = intelligence(
 	'ocr',
 	'OCR',
 	'Read the text in an image or document',
-	'Find the text in an image or scanned document, with its position (needs the app secret)',
+	'Find the text in an image or scanned document; returns the text with its position (needs the app secret)',
 	async (file) => await file.ocr(),
 );

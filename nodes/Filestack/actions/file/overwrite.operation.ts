@@ -6,8 +6,9 @@ export const overwrite: Operation = {
 	option: {
 		name: 'Overwrite',
 		value: 'overwrite',
-		action: 'Overwrite a file',
-		description: 'Replace the content of a file, keeping its handle (needs the app secret)',
+		action: 'Overwrite the content of a file',
+		description:
+			'Replace the content of the file of a handle from a binary field or a URL, keeping the handle (needs the app secret)',
 	},
 	properties: [
 		handleProperty,
@@ -20,6 +21,7 @@ export const overwrite: Operation = {
 				{ name: 'URL', value: 'url', description: 'A public URL Filestack fetches the content from' },
 			],
 			default: 'binary',
+			description: 'Where the new content comes from',
 		},
 		{ ...binaryPropertyProperty('input'), displayOptions: { show: { contentSource: ['binary'] } } },
 		{
@@ -29,6 +31,7 @@ export const overwrite: Operation = {
 			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com/new-version.pdf',
+			description: 'The public URL of the new content; Filestack fetches it itself',
 			displayOptions: { show: { contentSource: ['url'] } },
 		},
 		{

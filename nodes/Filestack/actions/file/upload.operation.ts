@@ -9,8 +9,9 @@ export const upload: Operation = {
 	option: {
 		name: 'Upload',
 		value: 'upload',
-		action: 'Upload a file',
-		description: 'Upload the file of a binary field, streamed in parts so that any size fits in little memory',
+		action: 'Upload a file from a binary field',
+		description:
+			'Upload the file in a binary field of the input item, streamed in parts; returns the stored file (handle, URL, size, type)',
 	},
 	properties: [
 		binaryPropertyProperty('input'),
@@ -66,7 +67,7 @@ export const upload: Operation = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 20 },
 			default: 4,
-			description: 'How many parts are sent at once; memory use grows with it by one part (8 MB) each',
+			description: 'How many parts are sent at once; memory use grows by one part (8 MiB) for each',
 		},
 	],
 	async execute(itemIndex, client) {

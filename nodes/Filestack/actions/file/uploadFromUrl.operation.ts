@@ -9,7 +9,7 @@ export const uploadFromUrl: Operation = {
 		name: 'Upload From URL',
 		value: 'uploadFromUrl',
 		action: 'Upload a file from a URL',
-		description: 'Have Filestack fetch a public URL and store the file',
+		description: 'Have Filestack fetch a public URL and store the file; returns the stored file (handle, URL, size, type)',
 	},
 	properties: [
 		{
@@ -19,7 +19,7 @@ export const uploadFromUrl: Operation = {
 			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com/report.pdf',
-			description: 'A public URL Filestack can fetch',
+			description: 'The public URL of the file; Filestack fetches it itself',
 		},
 		storeOptionsProperty(),
 	],

@@ -6,7 +6,8 @@ export const createPolicy: Operation = {
 		name: 'Create Policy',
 		value: 'createPolicy',
 		action: 'Create a security policy',
-		description: 'Create a policy and its signature, to hand to a browser or another system (needs the app secret)',
+		description:
+			'Create a policy and its signature for the calls and expiry given, to hand to a browser or another system (needs the app secret)',
 	},
 	properties: [
 		{

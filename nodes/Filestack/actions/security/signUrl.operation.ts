@@ -7,8 +7,9 @@ export const signUrl: Operation = {
 	option: {
 		name: 'Sign URL',
 		value: 'signUrl',
-		action: 'Sign a URL',
-		description: 'Make a signed CDN URL for a file, optionally with processing tasks, valid for a while (needs the app secret)',
+		action: 'Create a signed URL for a file',
+		description:
+			'Make a CDN URL of the file of a handle, optionally with processing tasks, signed to be valid for a while (needs the app secret)',
 	},
 	properties: [
 		handleProperty,

@@ -22,6 +22,7 @@ export const outputFields: INodeProperties[] = [
 			{ name: 'URL', value: 'url', description: 'Only build the URL of the result (signed when needed)' },
 		],
 		default: 'url',
+		description: 'What the operation returns',
 	},
 	{ ...binaryPropertyProperty('output'), displayOptions: { show: { output: ['binary'] } } },
 	{ ...storeOptionsProperty(), displayOptions: { show: { output: ['store'] } } },

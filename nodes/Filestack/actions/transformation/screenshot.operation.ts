@@ -12,7 +12,7 @@ export const screenshot: Operation = {
 		name: 'Screenshot',
 		value: 'screenshot',
 		action: 'Take a screenshot of a web page',
-		description: 'Capture a web page as an image',
+		description: 'Capture a web page as an image; returns its URL, the image or a stored copy',
 	},
 	properties: [
 		{
@@ -22,6 +22,7 @@ export const screenshot: Operation = {
 			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com',
+			description: 'The web page to capture',
 		},
 		{ ...paramsCollection(screenshotTask, 'screenshotOptions'), displayName: 'Screenshot Options' },
 		...outputFields,

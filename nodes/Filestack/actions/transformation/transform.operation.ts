@@ -10,9 +10,9 @@ export const transform: Operation = {
 	option: {
 		name: 'Transform',
 		value: 'transform',
-		action: 'Transform a file',
+		action: 'Transform an image or document',
 		description:
-			'Apply a chain of tasks (resize, crop, convert, watermark, compress, detect faces, …) to a file or a public URL',
+			'Apply a chain of tasks (resize, crop, convert, watermark, compress, detect faces, …) to a stored file or a public URL; returns the URL of the result, the processed file or a stored copy',
 	},
 	properties: [
 		{
@@ -24,6 +24,7 @@ export const transform: Operation = {
 				{ name: 'URL', value: 'url', description: 'A public URL or a storage alias (src://…)' },
 			],
 			default: 'handle',
+			description: 'What to transform',
 		},
 		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
 		{
@@ -33,6 +34,7 @@ export const transform: Operation = {
 			required: true,
 			default: '',
 			placeholder: 'e.g. https://example.com/photo.jpg',
+			description: 'The public URL of the image or document',
 			displayOptions: { show: { sourceType: ['url'] } },
 		},
 		{
@@ -44,6 +46,7 @@ export const transform: Operation = {
 				{ name: 'As Text', value: 'text', description: 'Write the chain as in a Filestack URL' },
 			],
 			default: 'list',
+			description: 'How to give the tasks: picked from a list, or written as text',
 		},
 		{ ...taskListField, displayOptions: { show: { chainInput: ['list'] } } },
 		{

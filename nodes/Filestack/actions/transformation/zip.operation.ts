@@ -5,8 +5,8 @@ export const zip: Operation = {
 	option: {
 		name: 'Zip',
 		value: 'zip',
-		action: 'Zip files',
-		description: 'Make a ZIP archive of several stored files or public URLs',
+		action: 'Create a ZIP archive of files',
+		description: 'Put several stored files or public URLs into one ZIP archive; returns its URL, the archive or a stored copy',
 	},
 	properties: [
 		{
