@@ -5,7 +5,7 @@ import { config } from '@n8n/node-cli/eslint';
 // Node's own modules, timers and child processes (n8n, the emulator), which the cloud rules forbid in nodes.
 export default [
 	...config,
-	{ ignores: ['index.js', 'gulpfile.js', 'jest.config.js', 'coverage/**'] },
+	{ ignores: ['gulpfile.js', 'jest.config.js', 'coverage/**', '.build/**', '.sandbox/**'] },
 	{
 		files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
 		rules: {
