@@ -2,16 +2,15 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, realpath, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
+import { freePort } from './services';
+
 const run = promisify(execFile);
 
 const REPO_ROOT = resolve(__dirname, '../..');
-const INSTALLER = join(__dirname, 'install-n8n.sh');
 
 /** A finished n8n CLI command. */
 export interface CliResult {
@@ -54,22 +53,53 @@ export interface StoredExecution {
 	data: ExecutionJson['data'] | null;
 }
 
-let installed: Promise<string> | undefined;
+/**
+ * Which n8n the end-to-end tests run against, chosen by N8N_E2E_FLAVOR (see matrix.md):
+ * - `1.x` (the default): n8n 1.123.81 on the system Node 20 (install-n8n.sh);
+ * - `2.x`: n8n 2.41.1 on a Node 24 from the npm registry (install-n8n2.sh);
+ * - `queue`: 1.x in queue mode (main + worker, Redis, PostgreSQL); only queueMode.test.ts runs in it, the other
+ *   files would run their 1.x homes unchanged.
+ */
+export type N8nFlavor = '1.x' | '2.x' | 'queue';
+
+export function n8nFlavor(): N8nFlavor {
+	const flavor = process.env.N8N_E2E_FLAVOR || '1.x';
+	if (flavor === '1.x' || flavor === '2.x' || flavor === 'queue') return flavor;
+	throw new Error(`N8N_E2E_FLAVOR must be 1.x, 2.x or queue, not "${flavor}"`);
+}
+
+/** An installed n8n: its CLI runs as `node bin …`. */
+export interface N8nInstall {
+	major: 1 | 2;
+	node: string;
+	bin: string;
+	/** n8n's own node_modules, for modules of its that tests use (sqlite3, flatted), built for `node`. */
+	modules: string;
+}
+
+let installed: Promise<N8nInstall> | undefined;
 
 /**
- * The n8n CLI (1.123.81 on the system Node), installed on first use into a cache folder outside the repository
- * by install-n8n.sh: about 4 minutes the first time on a fresh machine, instant afterwards.
+ * The n8n of the flavour, installed on first use into a cache folder outside the repository by its installer:
+ * minutes the first time on a fresh machine, instant afterwards.
  */
-export async function n8nBin(): Promise<string> {
-	installed ??= run('bash', [INSTALLER], { maxBuffer: 1 << 20 }).then(
-		async ({ stdout }) => await realpath(stdout.trim()),
-	);
+export async function n8nInstall(): Promise<N8nInstall> {
+	installed ??= (async () => {
+		const major = n8nFlavor() === '2.x' ? 2 : 1;
+		const installer = join(__dirname, major === 2 ? 'install-n8n2.sh' : 'install-n8n.sh');
+		const { stdout } = await run('bash', [installer], { maxBuffer: 1 << 20 });
+		// install-n8n.sh prints the bin (for the system Node); install-n8n2.sh the Node 24 binary, then the bin.
+		const lines = stdout.trim().split('\n');
+		const bin = await realpath(lines.at(-1)!);
+		const node = major === 2 ? lines[0] : process.execPath;
+		return { major, node, bin, modules: resolve(bin, '../../..') }; // the bin is <root>/node_modules/n8n/bin/n8n
+	})();
 	return await installed;
 }
 
-/** n8n's own node_modules, for modules of its that tests use (sqlite3, flatted). */
-async function n8nModules(): Promise<string> {
-	return resolve(await n8nBin(), '../../..'); // the bin is <root>/node_modules/n8n/bin/n8n
+/** The n8n CLI script of the flavour (run it with `n8nInstall().node`). */
+export async function n8nBin(): Promise<string> {
+	return (await n8nInstall()).bin;
 }
 
 let packed: Promise<string> | undefined;
@@ -87,14 +117,6 @@ export async function packPackage(): Promise<string> {
 	return await packed;
 }
 
-async function freePort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-	const { port } = server.address() as AddressInfo;
-	await new Promise((done) => server.close(done));
-	return port;
-}
-
 /** Peak resident set size of a live process so far, from /proc (Linux). */
 function peakRss(pid: number): number {
 	try {
@@ -106,18 +128,24 @@ function peakRss(pid: number): number {
 }
 
 export interface N8nHomeOptions {
-	/** n8n 1.x binary data mode: 'default' keeps binaries in memory, 'filesystem' streams them to files. */
+	/**
+	 * Binary data mode: 'default' keeps binaries in memory, 'filesystem' streams them to files. Unset, 1.x uses
+	 * 'default' and 2.x its own default, 'filesystem' (under `.n8n/storage`).
+	 */
 	binaryMode?: 'default' | 'filesystem';
-	/** Extra environment for every n8n command of this home. */
+	/** Extra environment for every n8n command of this home; it wins over the settings here. */
 	env?: Record<string, string>;
 }
 
-/** Offline, quiet, loopback-only settings from real-n8n.md. */
-function n8nEnv(folder: string, port: number, options: N8nHomeOptions): NodeJS.ProcessEnv {
+/** Offline, quiet, loopback-only settings from real-n8n.md, for an n8n of the given major version. */
+export function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
 	// Nothing of the test runner's environment leaks in: npm's config, jest's NODE_ENV, another n8n's settings.
 	const inherited = Object.fromEntries(
-		Object.entries(process.env).filter(([name]) => !/^(npm_|N8N_|DB_|JEST_)|^NODE_ENV$/.test(name)),
+		Object.entries(process.env).filter(
+			([name]) => !/^(npm_|N8N_|DB_|QUEUE_|EXECUTIONS_|JEST_)|^NODE_ENV$/.test(name),
+		),
 	);
+	const binaryMode = options.binaryMode ?? (major === 1 ? 'default' : undefined);
 	return {
 		...inherited,
 		N8N_USER_FOLDER: folder,
@@ -138,10 +166,19 @@ function n8nEnv(folder: string, port: number, options: N8nHomeOptions): NodeJS.P
 		DB_TYPE: 'sqlite',
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
-		N8N_DEFAULT_BINARY_DATA_MODE: options.binaryMode ?? 'default',
-		// The default 'vm' engine runs expressions in isolated-vm 5.0.4 (the last that builds on Node 20), which
-		// crashed n8n in V8's garbage collector in 3 of 12 CLI runs on 2 busy cores; 'legacy' crashed in none.
-		N8N_EXPRESSION_ENGINE: 'legacy',
+		...(binaryMode ? { N8N_DEFAULT_BINARY_DATA_MODE: binaryMode } : {}),
+		...(major === 1
+			? {
+					// The default 'vm' engine runs expressions in isolated-vm 5.0.4 (the last that builds on Node 20), which
+					// crashed n8n in V8's garbage collector in 3 of 12 CLI runs on 2 busy cores; 'legacy' crashed in none.
+					N8N_EXPRESSION_ENGINE: 'legacy',
+				}
+			: {
+					// Else every start fetches the MCP server list from api.n8n.io (1.x rejects unknown module names).
+					N8N_DISABLED_MODULES: 'mcp-registry',
+					// 2.x lets nodes read and write files only under ~/.n8n-files by default; tests keep theirs in tmp.
+					N8N_RESTRICT_FILE_ACCESS_TO: tmpdir(),
+				}),
 		...options.env,
 	};
 }
@@ -151,22 +188,22 @@ function n8nEnv(folder: string, port: number, options: N8nHomeOptions): NodeJS.P
  * a reused folder keeps stale webhooks and unfinished executions.
  */
 export async function createN8nHome(options: N8nHomeOptions = {}): Promise<N8nHome> {
-	const [bin, tarball, folder, port] = await Promise.all([
-		n8nBin(),
+	const [install, tarball, folder, port] = await Promise.all([
+		n8nInstall(),
 		packPackage(),
 		mkdtemp(join(tmpdir(), 'filestack-n8n-')),
 		freePort(),
 	]);
-	const home = new N8nHome(bin, folder, port, n8nEnv(folder, port, options));
+	const home = new N8nHome(install, folder, port, n8nEnv(install.major, folder, port, options));
 	await home.installPackage(tarball);
 	return home;
 }
 
 export class N8nHome {
-	private readonly servers = new Set<N8nServer>();
+	private readonly processes = new Set<N8nProcess>();
 
 	constructor(
-		private readonly bin: string,
+		readonly install: N8nInstall,
 		/** N8N_USER_FOLDER; n8n keeps everything in its `.n8n` subfolder. */
 		readonly folder: string,
 		readonly port: number,
@@ -186,11 +223,20 @@ export class N8nHome {
 		await run('npm', ['install', ...flags, tarball], { cwd: nodes });
 	}
 
+	/**
+	 * The environment of one n8n process. 2.x always starts a task broker (default port 5679), so each process gets
+	 * a port of its own: a server and a CLI command of the same home, or two tests, may run at once.
+	 */
+	async processEnv(): Promise<NodeJS.ProcessEnv> {
+		if (this.install.major === 1 || this.env.N8N_RUNNERS_BROKER_PORT) return this.env;
+		return { ...this.env, N8N_RUNNERS_BROKER_PORT: String(await freePort()) };
+	}
+
 	/** Runs an n8n command to its end. */
 	async cli(args: string[], timeoutMs = 120_000): Promise<CliResult> {
 		const started = Date.now();
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling: n8n's own CLI, fixed arguments
-		const child = spawn(process.execPath, [this.bin, ...args], { cwd: this.folder, env: this.env });
+		const env = await this.processEnv();
+		const child = spawn(this.install.node, [this.install.bin, ...args], { cwd: this.folder, env });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -229,24 +275,38 @@ export class N8nHome {
 
 	/** Activates an imported workflow (import always deactivates); takes effect at the next `start`. */
 	async activateWorkflow(id: string): Promise<void> {
-		await this.succeed(['update:workflow', `--id=${id}`, '--active=true']);
+		// 2.x activates the published version of a workflow; its update:workflow --active is deprecated.
+		await this.succeed(
+			this.install.major === 1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`],
+		);
 	}
 
-	/** `n8n execute --id --rawOutput`; the JSON starts at the first line that is exactly `{` (logs may precede it). */
+	/**
+	 * `n8n execute --id --rawOutput`. Log lines may come before the run JSON (2.x: task broker, license) and after it
+	 * (the error report of a failed run): the JSON is pretty-printed, so it is the lines from the first `{` at the
+	 * start of a line to the first `}` there.
+	 */
 	async execute(workflowId: string, timeoutMs?: number): Promise<ExecuteResult> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
-		const start = result.stdout.search(/^\{$/m);
-		if (start < 0)
-			throw new Error(`n8n execute printed no run (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
-		return { ...result, run: JSON.parse(result.stdout.slice(start)) as ExecutionJson };
+		const json = /^\{$[\s\S]*?^\}$/m.exec(result.stdout);
+		if (!json) throw new Error(`n8n execute printed no run (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+		return { ...result, run: JSON.parse(json[0]) as ExecutionJson };
 	}
 
 	/** `n8n start` in the background; resolves once its REST API answers. */
 	async start(): Promise<N8nServer> {
-		const server = new N8nServer(this, [this.bin, 'start']);
-		this.servers.add(server);
+		const server = new N8nServer(this, await this.processEnv());
+		this.processes.add(server);
 		await server.ready();
 		return server;
+	}
+
+	/** `n8n worker` in the background (queue mode); resolves once it takes jobs. It opens no port. */
+	async startWorker(): Promise<N8nProcess> {
+		const worker = new N8nProcess(this, 'worker', await this.processEnv());
+		this.processes.add(worker);
+		await worker.waitForLog(/n8n worker is now ready/);
+		return worker;
 	}
 
 	/** The executions stored in the database, oldest first, read with n8n's own sqlite3 and flatted modules. */
@@ -263,36 +323,37 @@ export class N8nHome {
 				process.stdout.write(JSON.stringify(rows.map((row) => ({ ...row, data: row.data ? parse(row.data) : null }))));
 				db.close();
 			});`;
-		const { stdout } = await run(process.execPath, ['-e', script, join(this.n8nFolder, 'database.sqlite')], {
-			env: { ...process.env, NODE_PATH: await n8nModules() },
+		// n8n's sqlite3 is built for the Node it runs on.
+		const { stdout } = await run(this.install.node, ['-e', script, join(this.n8nFolder, 'database.sqlite')], {
+			env: { ...process.env, NODE_PATH: this.install.modules },
 			maxBuffer: 256 << 20,
 		});
 		return JSON.parse(stdout) as StoredExecution[];
 	}
 
-	/** Stops every server started here and deletes the folder. */
+	/** Stops every process started here and deletes the folder. */
 	async remove(): Promise<void> {
-		await Promise.all([...this.servers].map(async (server) => await server.stop()));
+		await Promise.all([...this.processes].map(async (process) => await process.stop()));
 		await rm(this.folder, { recursive: true, force: true });
 	}
 }
 
-/** A running `n8n start`, logging to `<folder>/n8n-start.log`. */
-export class N8nServer {
-	readonly url: string;
+/** A long-running n8n command (`start`, `worker`) of a home, logging to `<folder>/n8n-<command>.log`. */
+export class N8nProcess {
 	readonly logFile: string;
 	private readonly child;
 	private readonly exited: Promise<number | null>;
+	private gone = false;
 
-	constructor(home: N8nHome, args: string[]) {
-		this.url = `http://127.0.0.1:${home.port}`;
-		this.logFile = join(home.folder, 'n8n-start.log');
+	constructor(home: N8nHome, command: string, env: NodeJS.ProcessEnv) {
+		this.logFile = join(home.folder, `n8n-${command}.log`);
 		const log = createWriteStream(this.logFile);
-		// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling: n8n's own CLI, fixed arguments
-		this.child = spawn(process.execPath, args, { cwd: home.folder, env: home.env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const { node, bin } = home.install;
+		this.child = spawn(node, [bin, command], { cwd: home.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
 		this.child.stdout.pipe(log);
 		this.child.stderr.pipe(log);
 		this.exited = new Promise((done) => this.child.on('exit', done));
+		void this.exited.then(() => (this.gone = true));
 	}
 
 	get pid(): number {
@@ -304,9 +365,58 @@ export class N8nServer {
 		return peakRss(this.pid);
 	}
 
-	/** The log so far (for failure messages). */
+	/** The log so far (for assertions and failure messages). */
 	log(): string {
 		return existsSync(this.logFile) ? readFileSync(this.logFile, 'utf8') : '';
+	}
+
+	/** Resolves with the first match of `pattern` in the log (now or later); fails if n8n exits or time runs out. */
+	async waitForLog(pattern: RegExp, timeoutMs = 60_000): Promise<RegExpExecArray> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const match = pattern.exec(this.log());
+			if (match) return match;
+			if (this.gone || Date.now() > deadline) {
+				const why = this.gone ? 'exited' : 'timed out';
+				throw new Error(`n8n ${why} before logging ${pattern}:\n${this.log().slice(-4000)}`);
+			}
+			await new Promise((wait) => setTimeout(wait, 100));
+		}
+	}
+
+	/** Polls `url` until `done(status)`; fails if n8n exits first or time runs out. */
+	protected async poll(url: string, method: string, done: (status: number) => boolean, timeoutMs: number) {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline && !this.gone) {
+			const status = await fetch(url, { method }).then(
+				(response) => response.status,
+				() => 0,
+			);
+			if (done(status)) return;
+			await new Promise((wait) => setTimeout(wait, 200));
+		}
+		throw new Error(
+			`n8n ${this.gone ? 'exited' : 'timed out'} before ${method} ${url} was ready:\n${this.log().slice(-4000)}`,
+		);
+	}
+
+	/** SIGTERM (n8n shuts down gracefully, in seconds at most), SIGKILL if it lingers. */
+	async stop(): Promise<void> {
+		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+		this.child.kill('SIGTERM');
+		const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+		await this.exited;
+		clearTimeout(killer);
+	}
+}
+
+/** A running `n8n start`, logging to `<folder>/n8n-start.log`. */
+export class N8nServer extends N8nProcess {
+	readonly url: string;
+
+	constructor(home: N8nHome, env: NodeJS.ProcessEnv) {
+		super(home, 'start', env);
+		this.url = `http://127.0.0.1:${home.port}`;
 	}
 
 	/**
@@ -319,35 +429,10 @@ export class N8nServer {
 
 	/**
 	 * Waits until a production webhook is registered. The readiness endpoint turns 200 about a second before active
-	 * workflows are, so this polls the webhook itself until it stops answering 404.
+	 * workflows are, so this polls the webhook itself until it stops answering 404. Each poll that gets through starts
+	 * an execution: use it only for webhooks that refuse unauthenticated calls (else `waitForLog`).
 	 */
 	async waitForWebhook(path: string, method = 'POST', timeoutMs = 60_000): Promise<void> {
 		await this.poll(`${this.url}/webhook/${path}`, method, (status) => status !== 404, timeoutMs);
-	}
-
-	private async poll(url: string, method: string, done: (status: number) => boolean, timeoutMs: number) {
-		const deadline = Date.now() + timeoutMs;
-		let exited = false;
-		void this.exited.then(() => (exited = true));
-		while (Date.now() < deadline && !exited) {
-			const status = await fetch(url, { method }).then(
-				(response) => response.status,
-				() => 0,
-			);
-			if (done(status)) return;
-			await new Promise((wait) => setTimeout(wait, 200));
-		}
-		throw new Error(
-			`n8n ${exited ? 'exited' : 'timed out'} before ${method} ${url} was ready:\n${this.log().slice(-4000)}`,
-		);
-	}
-
-	/** SIGTERM (n8n shuts down gracefully in well under a second), SIGKILL if it lingers. */
-	async stop(): Promise<void> {
-		if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-		this.child.kill('SIGTERM');
-		const killer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-		await this.exited;
-		clearTimeout(killer);
 	}
 }

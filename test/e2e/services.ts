@@ -65,7 +65,6 @@ export async function freePort(): Promise<number> {
 /** Starts a long-running process and resolves once it prints its ready line; fails (and kills it) otherwise. */
 export async function startDaemon(command: string, args: string[], options: DaemonOptions): Promise<Daemon> {
 	const { ready, env, cwd, uid, gid, stopSignal = 'SIGTERM', timeoutMs = 60_000 } = options;
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions -- test tooling: local daemons, fixed arguments
 	const child = spawn(command, args, { env, cwd, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	let failure: Error | undefined;
