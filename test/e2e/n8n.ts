@@ -178,6 +178,8 @@ export function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nH
 					N8N_DISABLED_MODULES: 'mcp-registry',
 					// 2.x lets nodes read and write files only under ~/.n8n-files by default; tests keep theirs in tmp.
 					N8N_RESTRICT_FILE_ACCESS_TO: tmpdir(),
+					// Where 1.x keeps them (2.x: .n8n/storage), so tests find a 'filesystem-v2:' id's file in one place.
+					N8N_BINARY_DATA_STORAGE_PATH: join(folder, '.n8n', 'binaryData'),
 				}),
 		...options.env,
 	};
