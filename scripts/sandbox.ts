@@ -1,23 +1,22 @@
 /**
  * `npm start`: a local playground that needs no Filestack account and no internet. A real n8n with this package
  * installed from its tarball, the Filestack emulator standing in for Filestack on loopback, a credential pointing at
- * it and the example workflows. Runs until Ctrl-C or SIGTERM, then stops n8n and the emulator.
+ * it and the example workflows. Runs until Ctrl-C, SIGTERM or SIGHUP, then stops n8n and the emulator.
  *
  *   npm start        (= npm run build && npm run build:tools && node .build/scripts/sandbox.js)
  *
  * State (n8n's database, its encryption key, the owner account) stays in `.sandbox/` across restarts; the
  * credential and the examples are imported again at every start. Settings: scripts/sandbox/settings.ts.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { isAbsolute, join, relative } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { N8nHome, type N8nServer } from '../test/e2e/n8n';
 import { filestackCredential } from '../test/e2e/workflows';
 import { type Emulator, startEmulator } from '../test/emulator';
-import { syntheticPng } from '../test/emulator/png';
-import { imagesRead, readExamples, triggerWebhookPath } from './sandbox/examples';
+import { provideSampleImages, readExamples, triggerWebhookPath } from './sandbox/examples';
 import { importIntoN8n } from './sandbox/imports';
 import { sandboxN8nEnv } from './sandbox/n8nEnv';
 import { installBuiltPackage, installN8n } from './sandbox/n8nInstall';
@@ -26,6 +25,8 @@ import { findRepoRoot } from './sandbox/repoRoot';
 import { SANDBOX_APP, SANDBOX_CREDENTIAL, sandboxSettings } from './sandbox/settings';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
+// After a hang-up the terminal is gone: writing to it must not end the process before n8n is stopped.
+process.stdout.on('error', () => undefined);
 
 /** A path as short as it can be shown: relative to the working directory when inside it. */
 function shown(path: string): string {
@@ -37,14 +38,18 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const stop = new AbortController();
 	// The first signal stops everything gracefully (bounded: n8n is killed if it lingers); later ones change nothing.
-	for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop.abort());
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop.abort());
+	// So does the end of the process that started this one: SIGTERM to `npm start` ends npm and its shell, not this
+	// process, which would otherwise keep n8n running with nobody left to stop it.
+	const parent = process.ppid;
+	const parentWatch = setInterval(() => process.ppid !== parent && stop.abort(), 1000);
 
 	let emulator: Emulator | undefined;
 	let server: N8nServer | undefined;
 	try {
 		const root = findRepoRoot(__dirname);
 		const settings = sandboxSettings(root, process.env);
-		say('Filestack sandbox: preparing n8n (installed once into a cache folder; the first time takes about 4 minutes)…');
+		say('Filestack sandbox: preparing n8n (the first start installs it into a cache folder: about 5 minutes)…');
 		const install = await installN8n(root, stop.signal);
 		const n8nVersion = (
 			JSON.parse(readFileSync(join(install.modules, 'n8n/package.json'), 'utf8')) as { version: string }
@@ -58,13 +63,7 @@ async function main(): Promise<void> {
 		stop.signal.throwIfAborted();
 
 		const examples = await readExamples(join(root, 'examples'));
-		// A sample for each image an example reads from n8n's working directory, so that it runs as it is.
-		for (const image of imagesRead(examples)) {
-			const path = join(userFolder, image);
-			if (existsSync(path)) continue;
-			await mkdir(dirname(path), { recursive: true });
-			await writeFile(path, syntheticPng(1600, 1200, image));
-		}
+		await provideSampleImages(examples, userFolder);
 		const triggered = examples.filter((workflow) => triggerWebhookPath(workflow) !== undefined);
 		// Filestack posts an application's events to one URL: the first example that starts with the trigger.
 		const webhookPath = triggered.length > 0 ? triggerWebhookPath(triggered[0]) : undefined;
@@ -96,16 +95,18 @@ async function main(): Promise<void> {
 		if (webhookPath) await server.waitForWebhook(webhookPath);
 		stop.signal.throwIfAborted();
 
-		const ownerExists = await hasOwner(n8nUrl);
 		say('');
 		say(`Filestack sandbox is ready (${Math.round((Date.now() - started) / 1000)} s). Open ${n8nUrl}`);
 		if (n8nPort !== settings.n8nPort && settings.n8nPort !== 0) say(`  (port ${settings.n8nPort} was taken)`);
 		say(
-			ownerExists
+			(await hasOwner(n8nUrl))
 				? `  Sign in with the owner account you created earlier (to start afresh: stop, delete ${shown(settings.stateDir)}).`
 				: '  The first visit asks you to create the owner account: a local account of this n8n only, any email will do.',
 		);
-		say(`  Credential "${credential.name}" and ${examples.length} example workflows are in the Overview.`);
+		say(
+			`  Credential "${credential.name}" and ${examples.length} example workflows are in the Overview` +
+				' (put back as shipped at every start: keep your changes in a copy).',
+		);
 		for (const workflow of triggered) say(`  Active: "${workflow.name}" (runs when a file is uploaded to the sandbox).`);
 		say(`  Filestack emulator: ${emulator.url}, API key ${SANDBOX_APP.apiKey} (its files last until the sandbox stops).`);
 		say(`  State (kept across restarts): ${shown(settings.stateDir)}. n8n's log: ${shown(server.logFile)}`);
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
 		await server?.stop();
 		await emulator?.close();
 		if (stop.signal.aborted) say('Filestack sandbox: stopped.');
+		clearInterval(parentWatch);
 	}
 }
 

@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join } from 'node:path';
+
+import { syntheticPng } from '../../test/emulator/png';
 
 const TRIGGER_TYPE = 'n8n-nodes-filestack.filestackTrigger';
 
@@ -39,13 +41,19 @@ export function triggerWebhookPath(workflow: ExampleWorkflow): string | undefine
 }
 
 /**
- * The PNG images the examples read from n8n's working directory by a relative path ("Read/Write Files from Disk"),
- * so that the sandbox can put a sample there.
+ * Puts a sample image where an example reads a PNG from n8n's working directory by a relative path ("Read/Write
+ * Files from Disk"), unless a file is there already, so that the example runs as it is.
  */
-export function imagesRead(workflows: ExampleWorkflow[]): string[] {
-	return workflows
+export async function provideSampleImages(workflows: ExampleWorkflow[], workingDirectory: string): Promise<void> {
+	const images = workflows
 		.flatMap((workflow) => workflow.nodes)
 		.filter((node) => node.type === 'n8n-nodes-base.readWriteFile' && node.parameters?.operation === 'read')
 		.map((node) => String(node.parameters?.fileSelector))
 		.filter((path) => path.endsWith('.png') && !isAbsolute(path));
+	for (const image of images) {
+		const path = join(workingDirectory, image);
+		if (existsSync(path)) continue;
+		await mkdir(dirname(path), { recursive: true });
+		await writeFile(path, syntheticPng(1600, 1200, image));
+	}
 }

@@ -12,7 +12,7 @@ const run = promisify(execFile);
 
 /**
  * n8n 1.x on this Node, installed once by the end-to-end tests' installer into a cache folder outside the repository
- * (about 4 minutes on a fresh machine, instant afterwards). npm's errors go to this terminal. Aborting ends the
+ * (4 to 6 minutes on a fresh machine, instant afterwards). npm's errors go to this terminal. Aborting ends the
  * install. (The tests' own `n8nInstall()` finds the installer next to its source, which `.build` does not have.)
  */
 export async function installN8n(repoRoot: string, signal: AbortSignal): Promise<N8nInstall> {
