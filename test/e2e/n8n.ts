@@ -97,11 +97,6 @@ export async function n8nInstall(): Promise<N8nInstall> {
 	return await installed;
 }
 
-/** The n8n CLI script of the flavour (run it with `n8nInstall().node`). */
-export async function n8nBin(): Promise<string> {
-	return (await n8nInstall()).bin;
-}
-
 let packed: Promise<string> | undefined;
 
 /** `npm pack` of this repository's built package (once per test file), as a user would get it from npm. */
@@ -138,7 +133,7 @@ export interface N8nHomeOptions {
 }
 
 /** Offline, quiet, loopback-only settings from real-n8n.md, for an n8n of the given major version. */
-export function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
+function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
 	// Nothing of the test runner's environment leaks in: npm's config, jest's NODE_ENV, another n8n's settings.
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(
