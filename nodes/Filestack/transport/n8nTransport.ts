@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
-import { sleepWithAbort } from 'n8n-workflow';
+import { sleep } from 'n8n-workflow';
 
 import type { ByteStream, HttpRequest, HttpResponse, Transport } from '../sdk/transport';
 
@@ -38,8 +38,27 @@ export function n8nTransport(context: HttpContext): Transport {
 				body: request.responseType === 'stream' ? response.body : parseBody(response.body, request.responseType),
 			};
 		},
-		sleep: async (ms: number) => await sleepWithAbort(ms, signal()),
+		sleep: async (ms: number) => await cancellableSleep(ms, signal()),
 	};
+}
+
+/**
+ * Waits, and stops waiting with a rejection as soon as the workflow is stopped. (n8n-workflow 1.x has
+ * `sleepWithAbort` for this, 2.x only `sleep`; the package runs on the host's copy of either.)
+ */
+async function cancellableSleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+	if (!signal) return await sleep(ms);
+	if (signal.aborted) throw new Error('The workflow was stopped');
+	let onAbort = () => {};
+	const stopped = new Promise<never>((_, reject) => {
+		onAbort = () => reject(new Error('The workflow was stopped'));
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	try {
+		await Promise.race([sleep(ms), stopped]);
+	} finally {
+		signal.removeEventListener('abort', onAbort);
+	}
 }
 
 /**
