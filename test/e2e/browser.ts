@@ -11,7 +11,10 @@ import type { N8nServer } from './n8n';
 const run = promisify(execFile);
 
 const INSTALLER = join(__dirname, 'install-chromium.sh');
-const SCREENSHOTS = resolve(__dirname, '../../docs/screenshots');
+/** The README's screenshots are rewritten only when asked (`UPDATE_SCREENSHOTS=1`), so a test run leaves git clean. */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS
+	? resolve(__dirname, '../../docs/screenshots')
+	: join(tmpdir(), 'n8n-nodes-filestack-screenshots');
 
 /** Headless as root, and none of Chromium's own background connections (this machine reaches no Google host). */
 const CHROMIUM_FLAGS = [
@@ -175,7 +178,7 @@ export class Editor {
 		return ((await response.json()) as { data: T }).data;
 	}
 
-	/** Saves a screenshot of the whole window as docs/screenshots/<name>.png. */
+	/** Saves a screenshot of the whole window as <name>.png (in docs/screenshots with UPDATE_SCREENSHOTS=1). */
 	async screenshot(name: string): Promise<string> {
 		await mkdir(SCREENSHOTS, { recursive: true });
 		const path = join(SCREENSHOTS, `${name}.png`);
