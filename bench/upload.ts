@@ -134,8 +134,7 @@ async function chooseTransport(which: string): Promise<{ transport: Transport; n
 
 async function startEmulator(dir: string): Promise<{ url: string; process: ChildProcess }> {
 	const cli = join(__dirname, '..', 'test', 'emulator', 'cli.js');
-	// Its own process, so that this process's memory is the client's alone; never shipped, only runs our emulator.
-	// eslint-disable-next-line @n8n/community-nodes/no-dangerous-functions
+	// Its own process, so that this process's memory is the client's alone.
 	const child = spawn(process.execPath, [cli, '--apikey', API_KEY], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 		env: { ...process.env, TMPDIR: dir },
