@@ -134,3 +134,37 @@ export function readHandle(context: IExecuteFunctions, itemIndex: number, name =
 	const path = new URL(value).pathname.split('/').filter(Boolean);
 	return path[path.length - 1] ?? '';
 }
+
+/** What a transformation or conversion works on: a stored file (handle) or a public URL. */
+export function sourceProperties(what: string, urlExample: string, urlDescription: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Source',
+			name: 'sourceType',
+			type: 'options',
+			options: [
+				{ name: 'Handle', value: 'handle', description: 'A file stored in Filestack' },
+				{ name: 'URL', value: 'url', description: 'A public URL or a storage alias (src://…)' },
+			],
+			default: 'handle',
+			description: `What to ${what}`,
+		},
+		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
+		{
+			displayName: 'URL',
+			name: 'url',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: `e.g. ${urlExample}`,
+			description: urlDescription,
+			displayOptions: { show: { sourceType: ['url'] } },
+		},
+	];
+}
+
+export function readSource(context: IExecuteFunctions, itemIndex: number): { handle: string } | { url: string } {
+	return context.getNodeParameter('sourceType', itemIndex) === 'handle'
+		? { handle: readHandle(context, itemIndex) }
+		: { url: (context.getNodeParameter('url', itemIndex) as string).trim() };
+}

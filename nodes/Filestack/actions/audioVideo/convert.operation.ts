@@ -4,7 +4,7 @@ import type { Operation } from '../operation';
 import { toBinary } from '../../helpers/binary';
 import { getTask } from '../../sdk/catalogue';
 import { download } from '../../sdk/download';
-import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
+import { binaryPropertyProperty, readSource, sourceProperties } from '../common';
 import { paramsCollection } from '../transformation/taskFields';
 import { conversionJson } from './result';
 
@@ -19,28 +19,7 @@ export const convert: Operation = {
 			'Convert an audio or video file (format, size, bitrate, clip, watermark); returns the new file once done, or the status URL to check later',
 	},
 	properties: [
-		{
-			displayName: 'Source',
-			name: 'sourceType',
-			type: 'options',
-			options: [
-				{ name: 'Handle', value: 'handle', description: 'A file stored in Filestack' },
-				{ name: 'URL', value: 'url', description: 'A public URL' },
-			],
-			default: 'handle',
-			description: 'What to convert',
-		},
-		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
-		{
-			displayName: 'URL',
-			name: 'url',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. https://example.com/clip.mov',
-			description: 'The public URL of the audio or video file',
-			displayOptions: { show: { sourceType: ['url'] } },
-		},
+		...sourceProperties('convert', 'https://example.com/clip.mov', 'The public URL of the audio or video file'),
 		{ ...paramsCollection(videoConvert, 'conversionOptions'), displayName: 'Conversion Options' },
 		{
 			displayName: 'Wait for Completion',
@@ -83,10 +62,7 @@ export const convert: Operation = {
 		},
 	],
 	async execute(itemIndex, client) {
-		const fromHandle = this.getNodeParameter('sourceType', itemIndex) === 'handle';
-		const source = fromHandle
-			? { handle: readHandle(this, itemIndex) }
-			: { url: (this.getNodeParameter('url', itemIndex) as string).trim() };
+		const source = readSource(this, itemIndex);
 		const params = this.getNodeParameter('conversionOptions', itemIndex, {}) as IDataObject;
 		const conversion = await client.transformation(source).videoConvert(params);
 		if (!(this.getNodeParameter('waitForCompletion', itemIndex) as boolean)) {

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import { parseTaskChain } from '../../sdk/url';
-import { handleProperty, readHandle } from '../common';
+import { readSource, sourceProperties } from '../common';
 import { deliver, outputFields } from './output';
 import { readTaskList, taskListField } from './taskFields';
 
@@ -15,28 +15,7 @@ export const transform: Operation = {
 			'Apply a chain of tasks (resize, crop, convert, watermark, compress, detect faces, …) to a stored file or a public URL; returns the URL of the result, the processed file or a stored copy',
 	},
 	properties: [
-		{
-			displayName: 'Source',
-			name: 'sourceType',
-			type: 'options',
-			options: [
-				{ name: 'Handle', value: 'handle', description: 'A file stored in Filestack' },
-				{ name: 'URL', value: 'url', description: 'A public URL or a storage alias (src://…)' },
-			],
-			default: 'handle',
-			description: 'What to transform',
-		},
-		{ ...handleProperty, displayOptions: { show: { sourceType: ['handle'] } } },
-		{
-			displayName: 'URL',
-			name: 'url',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. https://example.com/photo.jpg',
-			description: 'The public URL of the image or document',
-			displayOptions: { show: { sourceType: ['url'] } },
-		},
+		...sourceProperties('transform', 'https://example.com/photo.jpg', 'The public URL of the image or document'),
 		{
 			displayName: 'Define Tasks',
 			name: 'chainInput',
@@ -62,10 +41,7 @@ export const transform: Operation = {
 		...outputFields,
 	],
 	async execute(itemIndex, client) {
-		const fromHandle = this.getNodeParameter('sourceType', itemIndex) === 'handle';
-		const source = fromHandle
-			? { handle: readHandle(this, itemIndex) }
-			: { url: (this.getNodeParameter('url', itemIndex) as string).trim() };
+		const source = readSource(this, itemIndex);
 		const tasks =
 			this.getNodeParameter('chainInput', itemIndex) === 'text'
 				? parseTaskChain(this.getNodeParameter('taskChain', itemIndex) as string)
