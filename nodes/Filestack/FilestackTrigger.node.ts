@@ -136,12 +136,22 @@ export class FilestackTrigger implements INodeType {
 		if (events.length > 0 && !events.includes(eventOf(payload))) {
 			return { webhookResponse: { received: true, ignored: 'event not selected' } };
 		}
-		const deliveries = new DeliveryLog(this.getWorkflowStaticData('node'), maxAgeSeconds + CLOCK_SKEW_SECONDS);
+		const deliveries = new DeliveryLog(this.getWorkflowStaticData('node'), {
+			acceptedAgeSeconds: maxAgeSeconds + CLOCK_SKEW_SECONDS,
+			processScope: processScopeOf(this),
+		});
 		if (!deliveries.firstTime(payload.id, nowSeconds)) {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
 		}
 		return { workflowData: [[{ json: payload }]] };
 	}
+}
+
+/** Where a production trigger's delivery ids live in this process's memory: one workflow's node of this name. */
+function processScopeOf(context: IWebhookFunctions): string | undefined {
+	const workflowId = context.getWorkflow().id;
+	if (context.getMode() === 'manual' || !workflowId) return undefined;
+	return `${workflowId}/${context.getNode().name}`;
 }
 
 /**

@@ -6,11 +6,11 @@ import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { startEmulator, type Emulator } from '../emulator';
 import { nodeTransport } from '../harness/nodeTransport';
-import { createN8nHome, type N8nHome, type N8nServer, type StoredExecution } from './n8n';
+import { createN8nHome, n8nFlavor, type N8nHome, type N8nServer, type StoredExecution } from './n8n';
 import { filestackCredential, linearWorkflow, type CredentialFile, type WorkflowNode } from './workflows';
 
-// A real n8n 1.123.81 with the packed package installed: an active workflow that starts with the Filestack Trigger,
-// reached over HTTP by curl and by the emulator's own signed deliveries.
+// A real n8n (1.x or 2.x, see n8n.ts) with the packed package installed: an active workflow that starts with the
+// Filestack Trigger, reached over HTTP by curl and by the emulator's own signed deliveries.
 const API_KEY = 'E2E_TRIGGER_KEY';
 const WEBHOOK_SECRET = 'filestack-trigger-webhook-secret';
 /** At most 16 characters, like n8n's own ids: n8n never saves the static data (the delivery ids) of a longer one. */
@@ -256,4 +256,19 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 it('stored exactly the executions of the deliveries it accepted', async () => {
 	const executions = await settledExecutions();
 	expect(executions.map((execution) => (emitted(execution)[0] as { id: number }).id)).toEqual([9001, 9002, 1]);
+});
+
+// n8n 2.x (2.41 at least) does not save a webhook's change to static data saved before (see trigger/deliveryLog.ts),
+// so there the ids after the first live in n8n's memory only, and a restart forgets them.
+const itOnSavedStaticData = n8nFlavor() === '2.x' ? it.skip : it;
+
+itOnSavedStaticData('still answers a replay as a duplicate after n8n restarts: the ids are in static data', async () => {
+	await server.stop();
+	server = await home.start();
+	await server.waitForWebhook(WEBHOOK_PATH);
+
+	const body = eventBody(9002);
+	const replayed = await deliver(body, signedHeaders(body));
+	expect(replayed).toMatchObject({ status: 200, added: [] });
+	expect(JSON.parse(replayed.answer)).toEqual({ received: true, ignored: 'duplicate delivery' });
 });

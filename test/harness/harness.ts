@@ -49,6 +49,13 @@ export interface RunOptions {
 	staticData?: IDataObject;
 }
 
+export interface WebhookOptions extends Omit<RunOptions, 'start' | 'input'> {
+	/** The workflow's id. Default: a new one per call, so nothing one call remembers outside static data reaches another. */
+	workflowId?: string;
+	/** 'manual' is a test delivery (the editor's "Listen for test event"). Default: 'webhook', a production one. */
+	mode?: 'webhook' | 'manual';
+}
+
 export interface WebhookCall {
 	/** What `webhook()` returned: items to start the workflow with, a response, or `noWebhookResponse`. */
 	result: IWebhookResponseData;
@@ -65,7 +72,7 @@ export interface Harness {
 	/** Runs a whole workflow through n8n-core's execution engine. */
 	run(workflow: WorkflowSpec, options?: RunOptions): Promise<WorkflowRun>;
 	/** Calls a webhook trigger node's `webhook()` with a request, as n8n's webhook server does. */
-	webhook(node: NodeSpec, request: WebhookRequest, options?: Omit<RunOptions, 'start' | 'input'>): Promise<WebhookCall>;
+	webhook(node: NodeSpec, request: WebhookRequest, options?: WebhookOptions): Promise<WebhookCall>;
 	/** Removes the temporary n8n user folder (and with it any binary data stored in filesystem mode). */
 	close(): Promise<void>;
 }
@@ -81,10 +88,14 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 	const loaded = await loadBuiltPackage(options.packageDir);
 	const nodeTypes = new HarnessNodeTypes(loaded);
 
-	const workflowOf = (spec: WorkflowSpec, credentials: CredentialsByType, staticData?: IDataObject) => {
+	const workflowOf = (
+		spec: WorkflowSpec,
+		credentials: CredentialsByType,
+		staticData?: IDataObject,
+		id: string = randomUUID(),
+	) => {
 		const nodes = spec.nodes.map((node, index) => toNode(node, index, nodeTypes, credentials));
 		const connections = spec.connections ?? chain(nodes.map(({ name }) => name));
-		const id = randomUUID();
 		const workflow = new Workflow({ id, name: 'harness', nodes, connections, active: false, nodeTypes, staticData });
 		return { workflow, nodes, connections };
 	};
@@ -127,8 +138,12 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			return new WorkflowRun(await execution.processRunExecutionData(workflow));
 		},
 
-		async webhook(spec, requestSpec, { credentials = options.credentials ?? {}, staticData } = {}) {
-			const { workflow, nodes } = workflowOf({ nodes: [spec] }, credentials, staticData);
+		async webhook(
+			spec,
+			requestSpec,
+			{ credentials = options.credentials ?? {}, staticData, workflowId, mode = 'webhook' } = {},
+		) {
+			const { workflow, nodes } = workflowOf({ nodes: [spec] }, credentials, staticData, workflowId);
 			const [node] = nodes;
 			const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 			const webhookDescription = nodeType.description.webhooks?.find(({ name }) => name === 'default');
@@ -148,7 +163,7 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 				workflowExecuteAdditionalData: data,
 				webhookId: node.webhookId,
 			};
-			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
+			const context = new WebhookContext(workflow, node, data, mode, webhookData, [], null);
 			const result = await nodeType.webhook.call(context);
 			return { result, response: captured, request };
 		},

@@ -294,6 +294,29 @@ describe('deliveries acknowledged without an execution', () => {
 		expectStarted(await call(delivery(body), {}, {}), JSON.parse(body));
 	});
 
+	it('remembers them in this process too, for n8n versions that lose a webhook\'s change to static data', async () => {
+		const body = eventBody(310);
+		const production = { workflowId: 'wf-process-memory' };
+		expectStarted(await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }), JSON.parse(body));
+		expectIgnored(await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }), 'duplicate delivery');
+
+		const elsewhere = await harness.webhook(trigger(), delivery(body), { workflowId: 'wf-other', staticData: {} });
+		expectStarted(elsewhere, JSON.parse(body));
+		const renamed = { name: 'Another Filestack Trigger', type: FILESTACK_TRIGGER_NODE_TYPE, parameters: {} };
+		expectStarted(await harness.webhook(renamed, delivery(body), { ...production, staticData: {} }), JSON.parse(body));
+	});
+
+	it('lets a test delivery be sent again and again, and keeps static data the only memory it consults', async () => {
+		const body = eventBody(311);
+		const test = { workflowId: 'wf-test-deliveries', mode: 'manual' as const };
+		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }), JSON.parse(body));
+		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }), JSON.parse(body));
+
+		const saved: IDataObject = {};
+		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }), JSON.parse(body));
+		expectIgnored(await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }), 'duplicate delivery');
+	});
+
 	it('refuses a replay whose signature fails before looking at its id', async () => {
 		const staticData: IDataObject = {};
 		const body = eventBody(304);

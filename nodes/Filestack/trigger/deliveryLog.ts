@@ -5,33 +5,52 @@ const CAPACITY = 10_000;
 /** At least this long: past Filestack's last retry, 12 hours after the first try. */
 const MIN_RETENTION_SECONDS = 2 * 24 * 3600;
 
+type SeenAt = Record<string, number>;
+
+/**
+ * The same ids in memory, per trigger, for as long as this n8n process runs. n8n 2.x (2.41 at least) does not save
+ * a webhook's change to static data that was saved before: starting the execution builds a second Workflow on the
+ * same object, which clears its changed flag. Memory keeps the promise there until a restart.
+ */
+const seenInThisProcess = new Map<string, SeenAt>();
+
+export interface DeliveryLogOptions {
+	/** How old a delivery may be and still be accepted; its id is kept at least as long. */
+	acceptedAgeSeconds?: number;
+	/** The trigger's key in this process's memory; none for test deliveries, which may be replayed at will. */
+	processScope?: string;
+}
+
 /**
  * The ids of deliveries that already started the workflow, in the workflow's static data, so that a retried or
  * replayed delivery of the same event starts it only once.
  */
 export class DeliveryLog {
 	private readonly retentionSeconds: number;
+	private readonly processScope?: string;
 
-	/** `acceptedAgeSeconds`: how old a delivery may be and still be accepted; its id is kept at least as long. */
 	constructor(
 		private readonly staticData: IDataObject,
-		acceptedAgeSeconds = 0,
+		{ acceptedAgeSeconds = 0, processScope }: DeliveryLogOptions = {},
 	) {
 		this.retentionSeconds = Math.max(MIN_RETENTION_SECONDS, acceptedAgeSeconds);
+		this.processScope = processScope;
 	}
 
 	/** Records the id and tells whether it is new; deliveries without an id cannot be told apart and always count. */
 	firstTime(id: unknown, nowSeconds: number): boolean {
 		if (id === undefined || id === null || id === '') return true;
 		const key = String(id);
-		const seen = { ...((this.staticData.seenDeliveries as Record<string, number> | undefined) ?? {}) };
-		if (key in seen) return false;
-		seen[key] = nowSeconds;
-		const kept = Object.entries(seen)
+		const stored = (this.staticData.seenDeliveries as SeenAt | undefined) ?? {};
+		const remembered = (this.processScope && seenInThisProcess.get(this.processScope)) || {};
+		if (key in stored || key in remembered) return false;
+
+		const kept = Object.entries({ ...remembered, ...stored, [key]: nowSeconds })
 			.filter(([, at]) => nowSeconds - at < this.retentionSeconds)
 			.sort(([, a], [, b]) => b - a)
 			.slice(0, CAPACITY);
 		this.staticData.seenDeliveries = Object.fromEntries(kept);
+		if (this.processScope) seenInThisProcess.set(this.processScope, Object.fromEntries(kept));
 		return true;
 	}
 }
