@@ -317,6 +317,15 @@ describe('deliveries acknowledged without an execution', () => {
 		expectIgnored(await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }), 'duplicate delivery');
 	});
 
+	it('tells ids apart from the names of object properties', async () => {
+		const staticData: IDataObject = {};
+		for (const id of ['constructor', 'toString', '__proto__']) {
+			const body = JSON.stringify({ id, action: 'fp.upload', timestamp: nowSeconds(), text: {} });
+			expectStarted(await call(delivery(body), {}, staticData), JSON.parse(body));
+			expectIgnored(await call(delivery(body), {}, staticData), 'duplicate delivery');
+		}
+	});
+
 	it('refuses a replay whose signature fails before looking at its id', async () => {
 		const staticData: IDataObject = {};
 		const body = eventBody(304);

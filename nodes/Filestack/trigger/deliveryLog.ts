@@ -22,8 +22,8 @@ export interface DeliveryLogOptions {
 }
 
 /**
- * The ids of deliveries that already started the workflow, in the workflow's static data, so that a retried or
- * replayed delivery of the same event starts it only once.
+ * The ids of deliveries that already started the workflow, in the workflow's static data and this process's memory,
+ * so that a retried or replayed delivery of the same event starts it only once.
  */
 export class DeliveryLog {
 	private readonly retentionSeconds: number;
@@ -43,7 +43,7 @@ export class DeliveryLog {
 		const key = String(id);
 		const stored = (this.staticData.seenDeliveries as SeenAt | undefined) ?? {};
 		const remembered = (this.processScope && seenInThisProcess.get(this.processScope)) || {};
-		if (key in stored || key in remembered) return false;
+		if (Object.hasOwn(stored, key) || Object.hasOwn(remembered, key)) return false;
 
 		const kept = Object.entries({ ...remembered, ...stored, [key]: nowSeconds })
 			.filter(([, at]) => nowSeconds - at < this.retentionSeconds)
