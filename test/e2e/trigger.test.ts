@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 
 import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
-import { startEmulator, type Emulator } from '../emulator';
+import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import { nodeTransport } from '../harness/nodeTransport';
 import { createN8nHome, n8nFlavor, type N8nHome, type N8nServer, type StoredExecution } from './n8n';
 import { filestackCredential, linearWorkflow, type CredentialFile, type WorkflowNode } from './workflows';
@@ -218,12 +218,7 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 	try {
 		const client = new Client({
 			apiKey: API_KEY,
-			endpoints: resolveEndpoints({
-				endpoints: 'customUrls',
-				uploadUrl: emulator.url,
-				cdnUrl: emulator.url,
-				apiUrl: `${emulator.url}/api`,
-			}),
+			endpoints: resolveEndpoints(emulatorEndpoints(emulator.url)),
 			transport,
 		});
 		const content = Buffer.from('delivered by the emulator\n');

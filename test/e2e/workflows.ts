@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { emulatorEndpoints } from '../emulator';
+
 /** A node of an n8n workflow file, as the editor would save it. */
 export interface WorkflowNode {
 	name: string;
@@ -55,10 +57,7 @@ export function filestackCredential(id: string, emulatorUrl: string, data: Recor
 		name: `Filestack ${id}`,
 		type: 'filestackApi',
 		data: {
-			endpoints: 'customUrls',
-			uploadUrl: emulatorUrl,
-			cdnUrl: emulatorUrl,
-			apiUrl: `${emulatorUrl}/api`,
+			...emulatorEndpoints(emulatorUrl),
 			...data,
 		},
 	};

@@ -50,6 +50,11 @@ export interface Emulator {
 	close(): Promise<void>;
 }
 
+/** The credential's endpoint fields (and the SDK's settings) that send every Filestack API to an emulator at `url`. */
+export function emulatorEndpoints(url: string) {
+	return { endpoints: 'customUrls', uploadUrl: url, cdnUrl: url, apiUrl: `${url}/api` } as const;
+}
+
 const MiB = 1024 * 1024;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {

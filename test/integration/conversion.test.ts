@@ -7,7 +7,7 @@ import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { FilestackApiError, FilestackJobError } from '../../nodes/Filestack/sdk/errors';
 import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
 import type { Transport } from '../../nodes/Filestack/sdk/transport';
-import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
+import { emulatorEndpoints, type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
 import { nodeTransport } from '../harness/nodeTransport';
 
 const OPEN = 'OPEN_KEY';
@@ -34,12 +34,7 @@ afterEach(async () => {
 });
 
 function clientFor(apiKey: string, appSecret?: string, through: Transport = transport): Client {
-	const endpoints = resolveEndpoints({
-		endpoints: 'customUrls',
-		uploadUrl: emulator.url,
-		cdnUrl: emulator.url,
-		apiUrl: `${emulator.url}/api`,
-	});
+	const endpoints = resolveEndpoints(emulatorEndpoints(emulator.url));
 	return new Client({ apiKey, appSecret, endpoints, transport: through, retry: QUICK_RETRY });
 }
 

@@ -11,7 +11,7 @@ import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
 import { Security } from '../../nodes/Filestack/sdk/security';
 import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
-import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
+import { emulatorEndpoints, type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
 import { intelligenceResult } from '../emulator/intelligence';
 import { syntheticPng } from '../emulator/png';
 import { nodeTransport } from '../harness/nodeTransport';
@@ -51,12 +51,7 @@ afterEach(async () => {
 });
 
 function clientFor(apiKey: string, appSecret?: string): Client {
-	const endpoints = resolveEndpoints({
-		endpoints: 'customUrls',
-		uploadUrl: emulator.url,
-		cdnUrl: emulator.url,
-		apiUrl: `${emulator.url}/api`,
-	});
+	const endpoints = resolveEndpoints(emulatorEndpoints(emulator.url));
 	return new Client({ apiKey, appSecret, endpoints, transport, retry: QUICK_RETRY });
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import { binarySha256, createHarness, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
 
@@ -25,10 +25,7 @@ beforeAll(async () => {
 		credentials: {
 			filestackApi: {
 				apiKey: API_KEY,
-				endpoints: 'customUrls',
-				uploadUrl: emulator.url,
-				cdnUrl: emulator.url,
-				apiUrl: `${emulator.url}/api`,
+				...emulatorEndpoints(emulator.url),
 			},
 		},
 	});

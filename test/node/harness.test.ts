@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 
-import { startEmulator, type Emulator } from '../emulator';
+import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import {
 	binarySha256,
@@ -27,10 +27,7 @@ beforeAll(async () => {
 			filestackApi: {
 				apiKey: API_KEY,
 				webhookSecret: WEBHOOK_SECRET,
-				endpoints: 'customUrls',
-				uploadUrl: emulator.url,
-				cdnUrl: emulator.url,
-				apiUrl: `${emulator.url}/api`,
+				...emulatorEndpoints(emulator.url),
 			},
 		},
 	});

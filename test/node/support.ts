@@ -10,7 +10,7 @@ import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
-import type { Emulator } from '../emulator';
+import { emulatorEndpoints, type Emulator } from '../emulator';
 import type { CredentialsByType, WorkflowRun } from '../harness';
 import { nodeTransport } from '../harness/nodeTransport';
 
@@ -31,10 +31,7 @@ export function credentialsFor(emulator: Emulator, app: EmulatedApp): Credential
 		filestackApi: {
 			apiKey: app.apiKey,
 			...(app.appSecret ? { appSecret: app.appSecret } : {}),
-			endpoints: 'customUrls',
-			uploadUrl: emulator.url,
-			cdnUrl: emulator.url,
-			apiUrl: `${emulator.url}/api`,
+			...emulatorEndpoints(emulator.url),
 		},
 	};
 }
@@ -46,12 +43,7 @@ export class Seeder {
 	constructor(private readonly emulator: Emulator) {}
 
 	client(app: EmulatedApp): Client {
-		const endpoints = resolveEndpoints({
-			endpoints: 'customUrls',
-			uploadUrl: this.emulator.url,
-			cdnUrl: this.emulator.url,
-			apiUrl: `${this.emulator.url}/api`,
-		});
+		const endpoints = resolveEndpoints(emulatorEndpoints(this.emulator.url));
 		return new Client({ apiKey: app.apiKey, appSecret: app.appSecret, endpoints, transport: this.transport });
 	}
 
