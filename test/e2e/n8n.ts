@@ -132,26 +132,26 @@ export interface N8nHomeOptions {
 	env?: Record<string, string>;
 }
 
-/** Offline, quiet, loopback-only settings from real-n8n.md, for an n8n of the given major version. */
-function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
-	// Nothing of the test runner's environment leaks in: npm's config, jest's NODE_ENV, another n8n's settings.
+/**
+ * What every n8n started from this repository runs with (real-n8n.md): offline (no telemetry, templates, version or
+ * package lookups), quiet, on loopback only, on sqlite, in its own user folder.
+ */
+export function offlineN8nEnv(folder: string, port: number): NodeJS.ProcessEnv {
+	// Nothing of the caller's environment leaks in: npm's config, jest's NODE_ENV, another n8n's settings.
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(
 			([name]) => !/^(npm_|N8N_|DB_|QUEUE_|EXECUTIONS_|JEST_)|^NODE_ENV$/.test(name),
 		),
 	);
-	const binaryMode = options.binaryMode ?? (major === 1 ? 'default' : undefined);
 	return {
 		...inherited,
 		N8N_USER_FOLDER: folder,
-		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
 		N8N_DIAGNOSTICS_ENABLED: 'false',
 		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
 		N8N_TEMPLATES_ENABLED: 'false',
 		N8N_PERSONALIZATION_ENABLED: 'false',
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_VERIFIED_PACKAGES_ENABLED: 'false',
-		N8N_DISABLE_UI: 'true',
 		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 		N8N_SECURE_COOKIE: 'false',
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -159,6 +159,16 @@ function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOpti
 		N8N_PORT: String(port),
 		N8N_PROTOCOL: 'http',
 		DB_TYPE: 'sqlite',
+	};
+}
+
+/** The offline settings, for a test's n8n of the given major version: no UI, UTC, a fresh encryption key. */
+function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
+	const binaryMode = options.binaryMode ?? (major === 1 ? 'default' : undefined);
+	return {
+		...offlineN8nEnv(folder, port),
+		N8N_ENCRYPTION_KEY: randomBytes(24).toString('hex'),
+		N8N_DISABLE_UI: 'true',
 		GENERIC_TIMEZONE: 'UTC',
 		TZ: 'UTC',
 		...(binaryMode ? { N8N_DEFAULT_BINARY_DATA_MODE: binaryMode } : {}),
