@@ -1,5 +1,7 @@
 // One project per test layer, so `jest --selectProjects <layer>` runs a layer on its own.
-const tsJest = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }] };
+const tsJest = {
+	'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }],
+};
 const layer = (name, timeout) => ({
 	displayName: name,
 	testEnvironment: 'node',
@@ -9,5 +11,10 @@ const layer = (name, timeout) => ({
 });
 
 module.exports = {
-	projects: [layer('unit', 'short'), layer('node', 'long'), layer('integration', 'long'), layer('e2e', 'e2e')],
+	projects: [
+		layer('unit', 'short'),
+		layer('node', 'long'),
+		layer('integration', 'long'),
+		layer('e2e', 'e2e'),
+	],
 };

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
 		transport,
 	});
 	print(`emulator ${emulator.url} in a child process; spool and sources in ${scratch}`);
-	print(`SDK transport: ${name}; ${repeat} alternating runs each, best time; GC between runs: ${Boolean(global.gc)}`);
+	print(
+		`SDK transport: ${name}; ${repeat} alternating runs each, best time; GC between runs: ${Boolean(global.gc)}`,
+	);
 
 	const results = new Map<number, Record<Direction, Contest>>();
 	let ok = true;
@@ -83,7 +85,10 @@ async function main(): Promise<void> {
 	try {
 		for (const size of sizes) {
 			const file = await writeSource(dir, size);
-			const runs = { upload: { baseline: [] as Timing[], sdk: [] as Timing[] }, download: { baseline: [] as Timing[], sdk: [] as Timing[] } };
+			const runs = {
+				upload: { baseline: [] as Timing[], sdk: [] as Timing[] },
+				download: { baseline: [] as Timing[], sdk: [] as Timing[] },
+			};
 			for (let i = 0; i < repeat; i++) {
 				const baseline = await rawUpload(emulator.url, file);
 				runs.upload.baseline.push(baseline.timing);
@@ -97,14 +102,19 @@ async function main(): Promise<void> {
 				const raw = await measure(async () => await md5Hex(await rawGet(url)));
 				runs.download.baseline.push(raw);
 				check(raw.result === file.md5Hex || mismatch('raw GET', raw.result, file));
-				const fetched = await measure(async () => await md5Hex((await client.filelink(sdk.handle).download()).stream));
+				const fetched = await measure(
+					async () => await md5Hex((await client.filelink(sdk.handle).download()).stream),
+				);
 				runs.download.sdk.push(fetched);
 				check(fetched.result === file.md5Hex || mismatch('SDK download', fetched.result, file));
 				await requestJson('DELETE', `${emulator.url}/api/file/${sdk.handle}?key=${API_KEY}`);
 			}
 			const result = {
 				upload: { baseline: summarise(runs.upload.baseline), sdk: summarise(runs.upload.sdk) },
-				download: { baseline: summarise(runs.download.baseline), sdk: summarise(runs.download.sdk) },
+				download: {
+					baseline: summarise(runs.download.baseline),
+					sdk: summarise(runs.download.sdk),
+				},
 			};
 			results.set(size, result);
 			report(size, result);
@@ -120,7 +130,8 @@ async function main(): Promise<void> {
 
 /** The transport the n8n node uses in production (its Transport on n8n-core's httpRequest helper), or Node's http. */
 async function chooseTransport(which: string): Promise<{ transport: Transport; name: string }> {
-	if (which === 'node') return { transport: nodeTransport(), name: 'Node http (test/harness/nodeTransport.ts)' };
+	if (which === 'node')
+		return { transport: nodeTransport(), name: 'Node http (test/harness/nodeTransport.ts)' };
 	const { httpRequest } = await import(
 		'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions'
 	);
@@ -144,7 +155,8 @@ async function startEmulator(dir: string): Promise<{ url: string; process: Child
 		child.once('exit', (code) => reject(new Error(`The emulator exited with code ${code}`)));
 		child.stdout!.on('data', (data: Buffer) => {
 			output += data.toString();
-			if (output.includes('\n')) resolve((JSON.parse(output.split('\n')[0]) as { url: string }).url);
+			if (output.includes('\n'))
+				resolve((JSON.parse(output.split('\n')[0]) as { url: string }).url);
 		});
 	});
 	return { url, process: child };
@@ -189,7 +201,10 @@ async function measure<T>(work: () => Promise<T>): Promise<Timing & { result: T 
  * The upload baseline: the whole file streamed from disk in a single PUT with Node's http, to the presigned URL of
  * a one-part upload. Asking for the URL (start, upload) is not timed, nor are complete and delete afterwards.
  */
-async function rawUpload(origin: string, file: SourceFile): Promise<{ md5Hex: string; timing: Timing }> {
+async function rawUpload(
+	origin: string,
+	file: SourceFile,
+): Promise<{ md5Hex: string; timing: Timing }> {
 	const session = {
 		apikey: API_KEY,
 		filename: 'baseline.bin',
@@ -207,7 +222,9 @@ async function rawUpload(origin: string, file: SourceFile): Promise<{ md5Hex: st
 		size: file.size,
 		md5,
 	});
-	const run = await measure(async () => await put(target.url as string, target.headers as Record<string, string>, file));
+	const run = await measure(
+		async () => await put(target.url as string, target.headers as Record<string, string>, file),
+	);
 	const stored = await requestJson('POST', `${origin}/multipart/complete`, {
 		...session,
 		...ids,
@@ -218,8 +235,15 @@ async function rawUpload(origin: string, file: SourceFile): Promise<{ md5Hex: st
 }
 
 /** Streams the file in one PUT; answers the ETag (the quoted MD5 of what the emulator received). */
-async function put(url: string, headers: Record<string, string>, file: SourceFile): Promise<string> {
-	const request = http.request(url, { method: 'PUT', headers: { ...headers, 'content-length': String(file.size) } });
+async function put(
+	url: string,
+	headers: Record<string, string>,
+	file: SourceFile,
+): Promise<string> {
+	const request = http.request(url, {
+		method: 'PUT',
+		headers: { ...headers, 'content-length': String(file.size) },
+	});
 	const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
 		request.once('response', resolve);
 		request.once('error', reject);
@@ -227,12 +251,16 @@ async function put(url: string, headers: Record<string, string>, file: SourceFil
 	await pipeline(createReadStream(file.path, { highWaterMark: READ_CHUNK }), request);
 	const response = await responded;
 	response.resume();
-	if (response.statusCode !== 200) throw new Error(`The baseline PUT answered ${response.statusCode}`);
+	if (response.statusCode !== 200)
+		throw new Error(`The baseline PUT answered ${response.statusCode}`);
 	return response.headers.etag ?? '';
 }
 
 /** The SDK with its defaults (8 MiB parts, 4 at a time), reading the file as a stream. */
-async function sdkUpload(client: Client, file: SourceFile): Promise<{ handle: string; timing: Timing }> {
+async function sdkUpload(
+	client: Client,
+	file: SourceFile,
+): Promise<{ handle: string; timing: Timing }> {
 	const run = await measure(
 		async () =>
 			await client.upload(
@@ -248,7 +276,8 @@ async function rawGet(url: string): Promise<http.IncomingMessage> {
 	const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
 		http.get(url, resolve).once('error', reject);
 	});
-	if (response.statusCode !== 200) throw new Error(`The baseline GET answered ${response.statusCode}`);
+	if (response.statusCode !== 200)
+		throw new Error(`The baseline GET answered ${response.statusCode}`);
 	return response;
 }
 
@@ -259,9 +288,15 @@ async function md5Hex(stream: ByteStream): Promise<string> {
 }
 
 /** Whether the emulator stored exactly the source's bytes (by MD5). */
-async function storedMd5Matches(origin: string, handle: string, file: SourceFile): Promise<boolean> {
+async function storedMd5Matches(
+	origin: string,
+	handle: string,
+	file: SourceFile,
+): Promise<boolean> {
 	const metadata = await requestJson('GET', `${origin}/api/file/${handle}/metadata?md5=true`);
-	return metadata.md5 === file.md5Hex || mismatch(`stored file ${handle}`, String(metadata.md5), file);
+	return (
+		metadata.md5 === file.md5Hex || mismatch(`stored file ${handle}`, String(metadata.md5), file)
+	);
 }
 
 function mismatch(what: string, md5: string, file: SourceFile): false {
@@ -269,7 +304,11 @@ function mismatch(what: string, md5: string, file: SourceFile): false {
 	return false;
 }
 
-async function requestJson(method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+async function requestJson(
+	method: string,
+	url: string,
+	body?: unknown,
+): Promise<Record<string, unknown>> {
 	const response = await fetch(url, {
 		method,
 		headers: body === undefined ? undefined : { 'content-type': 'application/json' },
@@ -295,8 +334,10 @@ const ratio = ({ baseline, sdk }: Contest) => baseline.best.seconds / sdk.best.s
 
 function report(size: number, { upload, download }: Record<Direction, Contest>): void {
 	const line = (what: string, result: Result, compared: string) =>
-		print(`${`${size / MiB} MiB`.padEnd(9)} ${what.padEnd(34)} ${mbs(size, result.best.seconds).padStart(11)}` +
-			`  ${compared.padEnd(17)}  peak RSS ${mib(result.peakRss)}`);
+		print(
+			`${`${size / MiB} MiB`.padEnd(9)} ${what.padEnd(34)} ${mbs(size, result.best.seconds).padStart(11)}` +
+				`  ${compared.padEnd(17)}  peak RSS ${mib(result.peakRss)}`,
+		);
 	line('baseline upload (raw PUT)', upload.baseline, '');
 	line('SDK uploadStream', upload.sdk, `x${ratio(upload).toFixed(2)} of baseline`);
 	line('baseline download (raw GET)', download.baseline, '');
@@ -309,7 +350,8 @@ function checkTargets(results: Map<number, Record<Direction, Contest>>): boolean
 	const small = results.get(sizes[0])!;
 	const large = results.get(sizes[sizes.length - 1])!;
 	const largest = `${sizes[sizes.length - 1] / MiB} MiB`;
-	const growth = (direction: Direction) => (large[direction].sdk.peakRss - small[direction].sdk.peakRss) / MiB;
+	const growth = (direction: Direction) =>
+		(large[direction].sdk.peakRss - small[direction].sdk.peakRss) / MiB;
 	const checks: Array<[string, boolean]> = [
 		[
 			`upload throughput x${ratio(large.upload).toFixed(2)} of baseline at ${largest} (>= ${TARGETS.uploadRatio})`,
@@ -337,6 +379,8 @@ function checkTargets(results: Map<number, Record<Direction, Contest>>): boolean
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+	process.stderr.write(
+		`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+	);
 	process.exit(1);
 });

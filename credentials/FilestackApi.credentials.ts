@@ -30,7 +30,8 @@ export class FilestackApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
-			description: 'The API key of your Filestack application (Developer Portal, top of the dashboard)',
+			description:
+				'The API key of your Filestack application (Developer Portal, top of the dashboard)',
 		},
 		{
 			displayName: 'App Secret',
@@ -75,7 +76,8 @@ export class FilestackApi implements ICredentialType {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. example.com',
-			description: 'Filestack is then reached at cdn.example.com, upload.example.com and www.example.com',
+			description:
+				'Filestack is then reached at cdn.example.com, upload.example.com and www.example.com',
 			displayOptions: { show: { endpoints: ['customDomain'] } },
 		},
 		{
@@ -116,7 +118,8 @@ export class FilestackApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		const secret = credentials.appSecret as string | undefined;
-		if (!secret || typeof requestOptions.body !== 'object' || requestOptions.body === null) return requestOptions;
+		if (!secret || typeof requestOptions.body !== 'object' || requestOptions.body === null)
+			return requestOptions;
 		const security = leastPrivilege(secret, { call: ['store'] });
 		return {
 			...requestOptions,
@@ -140,4 +143,3 @@ export class FilestackApi implements ICredentialType {
 		},
 	};
 }
-

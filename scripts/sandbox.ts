@@ -38,7 +38,8 @@ async function main(): Promise<void> {
 	const started = Date.now();
 	const stop = new AbortController();
 	// The first signal stops everything gracefully (bounded: n8n is killed if it lingers); later ones change nothing.
-	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop.abort());
+	for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+		process.on(signal, () => stop.abort());
 	// So does the end of the process that started this one: SIGTERM to `npm start` ends npm and its shell, not this
 	// process, which would otherwise keep n8n running with nobody left to stop it.
 	const parent = process.ppid;
@@ -49,10 +50,14 @@ async function main(): Promise<void> {
 	try {
 		const root = findRepoRoot(__dirname);
 		const settings = sandboxSettings(root, process.env);
-		say('Filestack sandbox: preparing n8n (the first start installs it into a cache folder: about 5 minutes)…');
+		say(
+			'Filestack sandbox: preparing n8n (the first start installs it into a cache folder: about 5 minutes)…',
+		);
 		const install = await installN8n(root, stop.signal);
 		const n8nVersion = (
-			JSON.parse(readFileSync(join(install.modules, 'n8n/package.json'), 'utf8')) as { version: string }
+			JSON.parse(readFileSync(join(install.modules, 'n8n/package.json'), 'utf8')) as {
+				version: string;
+			}
 		).version;
 		const userFolder = join(settings.stateDir, 'n8n');
 		await mkdir(userFolder, { recursive: true });
@@ -73,7 +78,9 @@ async function main(): Promise<void> {
 				{
 					apiKey: SANDBOX_APP.apiKey,
 					appSecret: SANDBOX_APP.appSecret,
-					webhook: webhookPath ? { url: `${n8nUrl}/webhook/${webhookPath}`, secret: SANDBOX_APP.webhookSecret } : undefined,
+					webhook: webhookPath
+						? { url: `${n8nUrl}/webhook/${webhookPath}`, secret: SANDBOX_APP.webhookSecret }
+						: undefined,
 				},
 			],
 		});
@@ -81,7 +88,9 @@ async function main(): Promise<void> {
 			...filestackCredential(SANDBOX_CREDENTIAL.id, emulator.url, SANDBOX_APP),
 			name: SANDBOX_CREDENTIAL.name,
 		};
-		say(`Filestack sandbox: importing the credential "${credential.name}" and ${examples.length} example workflows…`);
+		say(
+			`Filestack sandbox: importing the credential "${credential.name}" and ${examples.length} example workflows…`,
+		);
 		await importIntoN8n(
 			home,
 			credential,
@@ -96,8 +105,11 @@ async function main(): Promise<void> {
 		stop.signal.throwIfAborted();
 
 		say('');
-		say(`Filestack sandbox is ready (${Math.round((Date.now() - started) / 1000)} s). Open ${n8nUrl}`);
-		if (n8nPort !== settings.n8nPort && settings.n8nPort !== 0) say(`  (port ${settings.n8nPort} was taken)`);
+		say(
+			`Filestack sandbox is ready (${Math.round((Date.now() - started) / 1000)} s). Open ${n8nUrl}`,
+		);
+		if (n8nPort !== settings.n8nPort && settings.n8nPort !== 0)
+			say(`  (port ${settings.n8nPort} was taken)`);
 		say(
 			(await hasOwner(n8nUrl))
 				? `  Sign in with the owner account you created earlier (to start afresh: stop, delete ${shown(settings.stateDir)}).`
@@ -107,18 +119,27 @@ async function main(): Promise<void> {
 			`  Credential "${credential.name}" and ${examples.length} example workflows are in the Overview` +
 				' (put back as shipped at every start: keep your changes in a copy).',
 		);
-		for (const workflow of triggered) say(`  Active: "${workflow.name}" (runs when a file is uploaded to the sandbox).`);
-		say(`  Filestack emulator: ${emulator.url}, API key ${SANDBOX_APP.apiKey} (its files last until the sandbox stops).`);
-		say(`  State (kept across restarts): ${shown(settings.stateDir)}. n8n's log: ${shown(server.logFile)}`);
+		for (const workflow of triggered)
+			say(`  Active: "${workflow.name}" (runs when a file is uploaded to the sandbox).`);
+		say(
+			`  Filestack emulator: ${emulator.url}, API key ${SANDBOX_APP.apiKey} (its files last until the sandbox stops).`,
+		);
+		say(
+			`  State (kept across restarts): ${shown(settings.stateDir)}. n8n's log: ${shown(server.logFile)}`,
+		);
 		say('Press Ctrl-C to stop.');
 
 		if ((await untilStopped(server.pid, stop.signal)) === 'n8n exited') {
-			throw new Error(`n8n stopped unexpectedly. The end of its log:\n${server.log().slice(-3000)}`);
+			throw new Error(
+				`n8n stopped unexpectedly. The end of its log:\n${server.log().slice(-3000)}`,
+			);
 		}
 	} catch (error) {
 		// Stopping while n8n starts can make a step fail (Ctrl-C reaches n8n's commands as well): that is no error.
 		if (!stop.signal.aborted) {
-			process.stderr.write(`Filestack sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+			process.stderr.write(
+				`Filestack sandbox: ${error instanceof Error ? error.message : String(error)}\n`,
+			);
 			process.exitCode = 1;
 		}
 	} finally {
@@ -133,7 +154,9 @@ async function main(): Promise<void> {
 /** Whether the n8n instance has its owner account yet (a fresh one shows the setup page first). */
 async function hasOwner(n8nUrl: string): Promise<boolean> {
 	const response = await fetch(`${n8nUrl}/rest/settings`);
-	const { data } = (await response.json()) as { data: { userManagement: { showSetupOnFirstLoad: boolean } } };
+	const { data } = (await response.json()) as {
+		data: { userManagement: { showSetupOnFirstLoad: boolean } };
+	};
 	return !data.userManagement.showSetupOnFirstLoad;
 }
 
@@ -141,7 +164,10 @@ async function hasOwner(n8nUrl: string): Promise<boolean> {
  * Waits for the stop signal, or for the n8n process to end on its own. The n8n server helper keeps the child's exit
  * event to itself, so its pid is checked every second.
  */
-async function untilStopped(pid: number, signal: AbortSignal): Promise<'stop signal' | 'n8n exited'> {
+async function untilStopped(
+	pid: number,
+	signal: AbortSignal,
+): Promise<'stop signal' | 'n8n exited'> {
 	while (!signal.aborted) {
 		try {
 			process.kill(pid, 0);

@@ -18,17 +18,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const scannerFolder = process.argv[2];
 if (!scannerFolder) {
-	process.stderr.write('Usage: node scripts/scan.mjs <folder where @n8n/scan-community-package is installed>\n');
+	process.stderr.write(
+		'Usage: node scripts/scan.mjs <folder where @n8n/scan-community-package is installed>\n',
+	);
 	process.exit(2);
 }
 const scannerPackage = join(resolve(scannerFolder), 'node_modules/@n8n/scan-community-package');
-const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(pathToFileURL(join(scannerPackage, 'scanner/scanner.mjs')).href);
+const { analyzePackage, SOURCE_FILE_PATTERNS } = await import(
+	pathToFileURL(join(scannerPackage, 'scanner/scanner.mjs')).href
+);
 const glob = createRequire(join(scannerPackage, 'package.json'))('fast-glob');
 
 /** The patterns the published scanner lints the extracted tarball with. */
 const TARBALL_FILE_PATTERNS = ['**/*.js', 'package.json'];
 /** What the tarball may contain: the package's metadata and docs, and the built nodes, credential and icons. */
-const SHIPPABLE = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/package\.json|dist\/(nodes|credentials|icons)\/.+)$/;
+const SHIPPABLE =
+	/^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/package\.json|dist\/(nodes|credentials|icons)\/.+)$/;
 
 const work = mkdtempSync(join(tmpdir(), 'filestack-scan-'));
 try {
@@ -45,7 +50,10 @@ try {
 	for (const { name, folder, patterns, count } of legs) {
 		const result = await analyzePackage(folder, patterns);
 		results.push(result.passed);
-		report(result.passed, `${name} leg: ${count} files (${patterns.join(', ')})${result.passed ? ', no violations' : `: ${result.message}`}`);
+		report(
+			result.passed,
+			`${name} leg: ${count} files (${patterns.join(', ')})${result.passed ? ', no violations' : `: ${result.message}`}`,
+		);
 		if (result.details) process.stdout.write(`${result.details}\n`);
 	}
 
@@ -80,7 +88,10 @@ function pack(folder) {
 
 /** One lint leg, with the number of files its patterns select (the same selection the scanner makes). */
 function leg(name, folder, patterns) {
-	const count = glob.sync(patterns, { cwd: folder, ignore: ['node_modules/**', '**/package-lock.json'] }).length;
+	const count = glob.sync(patterns, {
+		cwd: folder,
+		ignore: ['node_modules/**', '**/package-lock.json'],
+	}).length;
 	return { name, folder, patterns, count };
 }
 

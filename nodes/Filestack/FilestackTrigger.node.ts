@@ -27,7 +27,8 @@ export class FilestackTrigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '={{($parameter["events"] || []).join(", ") || "all events"}}',
-		description: 'Starts the workflow when Filestack sends a webhook (upload, conversion, overwrite, delete, workflow)',
+		description:
+			'Starts the workflow when Filestack sends a webhook (upload, conversion, overwrite, delete, workflow)',
 		defaults: { name: 'Filestack Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
@@ -44,7 +45,7 @@ export class FilestackTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Filestack has no API to register webhooks: copy this node\'s Production URL into the Filestack Developer Portal (Webhooks → Add webhook), activate the workflow, and put the webhook\'s secret into the credential\'s Webhook Secret',
+					"Filestack has no API to register webhooks: copy this node's Production URL into the Filestack Developer Portal (Webhooks → Add webhook), activate the workflow, and put the webhook's secret into the credential's Webhook Secret",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -55,7 +56,8 @@ export class FilestackTrigger implements INodeType {
 				type: 'multiOptions',
 				options: EVENTS.map(({ name, value, description }) => ({ name, value, description })),
 				default: [],
-				description: 'The events that start the workflow; none means all. Other deliveries are acknowledged and ignored.',
+				description:
+					'The events that start the workflow; none means all. Other deliveries are acknowledged and ignored.',
 			},
 			{
 				displayName: 'Verify Signature',
@@ -87,7 +89,7 @@ export class FilestackTrigger implements INodeType {
 						typeOptions: { minValue: 60, maxValue: MAX_AGE_LIMIT_SECONDS },
 						default: DEFAULT_MAX_AGE_SECONDS,
 						description:
-							'Deliveries whose FS-Timestamp is older are refused (at most 7 days). The default covers Filestack\'s retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.',
+							"Deliveries whose FS-Timestamp is older are refused (at most 7 days). The default covers Filestack's retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.",
 					},
 				],
 			},
@@ -119,13 +121,21 @@ export class FilestackTrigger implements INodeType {
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
-			if (!webhookSecret) return refuse(this, 'The Filestack credential has no webhook secret to verify deliveries with');
-			if (!rawBody) return refuse(this, 'The delivery\'s body is not available as sent, so its signature cannot be checked');
+			if (!webhookSecret)
+				return refuse(
+					this,
+					'The Filestack credential has no webhook secret to verify deliveries with',
+				);
+			if (!rawBody)
+				return refuse(
+					this,
+					"The delivery's body is not available as sent, so its signature cannot be checked",
+				);
 			const verdict = verifyWebhookSignature(webhookSecret, rawBody, headers);
 			if (!verdict.valid) return refuse(this, verdict.reason);
 			const age = webhookTimestampAge(headers, nowSeconds);
 			if (age === undefined || age > maxAgeSeconds || age < -CLOCK_SKEW_SECONDS) {
-				return refuse(this, 'The delivery\'s FS-Timestamp is outside the accepted window');
+				return refuse(this, "The delivery's FS-Timestamp is outside the accepted window");
 			}
 		}
 
@@ -158,7 +168,9 @@ function processScopeOf(context: IWebhookFunctions): string | undefined {
  * The body exactly as received, or undefined when n8n has consumed the stream already (multipart/form-data, which
  * Filestack never sends): reading it again fails, and a failing webhook() would start an error execution.
  */
-async function bytesAsSent(request: ReturnType<IWebhookFunctions['getRequestObject']>): Promise<Buffer | undefined> {
+async function bytesAsSent(
+	request: ReturnType<IWebhookFunctions['getRequestObject']>,
+): Promise<Buffer | undefined> {
 	try {
 		if (!request.rawBody) await request.readRawBody();
 	} catch {
@@ -171,7 +183,9 @@ async function bytesAsSent(request: ReturnType<IWebhookFunctions['getRequestObje
 function parseEvent(rawBody: Buffer): IDataObject | undefined {
 	try {
 		const parsed: unknown = JSON.parse(rawBody.toString('utf8'));
-		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as IDataObject) : undefined;
+		return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+			? (parsed as IDataObject)
+			: undefined;
 	} catch {
 		return undefined;
 	}

@@ -10,7 +10,12 @@ const TRIGGER_TYPE = 'n8n-nodes-filestack.filestackTrigger';
 export interface ExampleWorkflow {
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; webhookId?: string; parameters?: Record<string, unknown> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		webhookId?: string;
+		parameters?: Record<string, unknown>;
+	}>;
 	[field: string]: unknown;
 }
 
@@ -36,7 +41,8 @@ export async function readExamples(folder: string): Promise<ExampleWorkflow[]> {
 export function triggerWebhookPath(workflow: ExampleWorkflow): string | undefined {
 	const trigger = workflow.nodes.find((node) => node.type === TRIGGER_TYPE);
 	if (!trigger) return undefined;
-	if (!trigger.webhookId) throw new Error(`The Filestack Trigger of example "${workflow.name}" has no webhookId`);
+	if (!trigger.webhookId)
+		throw new Error(`The Filestack Trigger of example "${workflow.name}" has no webhookId`);
 	return `${trigger.webhookId}/webhook`;
 }
 
@@ -44,10 +50,16 @@ export function triggerWebhookPath(workflow: ExampleWorkflow): string | undefine
  * Puts a sample image where an example reads a PNG from n8n's working directory by a relative path ("Read/Write
  * Files from Disk"), unless a file is there already, so that the example runs as it is.
  */
-export async function provideSampleImages(workflows: ExampleWorkflow[], workingDirectory: string): Promise<void> {
+export async function provideSampleImages(
+	workflows: ExampleWorkflow[],
+	workingDirectory: string,
+): Promise<void> {
 	const images = workflows
 		.flatMap((workflow) => workflow.nodes)
-		.filter((node) => node.type === 'n8n-nodes-base.readWriteFile' && node.parameters?.operation === 'read')
+		.filter(
+			(node) =>
+				node.type === 'n8n-nodes-base.readWriteFile' && node.parameters?.operation === 'read',
+		)
 		.map((node) => String(node.parameters?.fileSelector))
 		.filter((path) => path.endsWith('.png') && !isAbsolute(path));
 	for (const image of images) {

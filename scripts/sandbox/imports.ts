@@ -35,6 +35,8 @@ export async function importIntoN8n(
 async function succeed(home: N8nHome, args: string[]): Promise<void> {
 	const result = await home.cli(args);
 	if (result.code !== 0) {
-		throw new Error(`n8n ${args[0]} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
+		throw new Error(
+			`n8n ${args[0]} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`,
+		);
 	}
 }

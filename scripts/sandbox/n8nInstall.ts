@@ -34,7 +34,8 @@ export async function installN8n(repoRoot: string, signal: AbortSignal): Promise
 	const [code] = (await once(installer, 'close')) as [number | null];
 	signal.removeEventListener('abort', stopInstaller);
 	signal.throwIfAborted();
-	if (code !== 0) throw new Error(`Installing n8n failed (exit ${code}); the installer's messages are above`);
+	if (code !== 0)
+		throw new Error(`Installing n8n failed (exit ${code}); the installer's messages are above`);
 	const bin = await realpath(stdout.trim());
 	return { major: 1, node: process.execPath, bin, modules: resolve(bin, '../../..') }; // bin: <modules>/n8n/bin/n8n
 }
@@ -49,8 +50,13 @@ export async function installBuiltPackage(repoRoot: string, home: N8nHome): Prom
 	}
 	const destination = await mkdtemp(join(tmpdir(), 'filestack-sandbox-pack-'));
 	try {
-		const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: repoRoot });
-		await rm(join(home.n8nFolder, 'nodes/node_modules/n8n-nodes-filestack'), { recursive: true, force: true });
+		const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], {
+			cwd: repoRoot,
+		});
+		await rm(join(home.n8nFolder, 'nodes/node_modules/n8n-nodes-filestack'), {
+			recursive: true,
+			force: true,
+		});
 		await home.installPackage(join(destination, stdout.trim().split('\n').at(-1)!));
 	} finally {
 		await rm(destination, { recursive: true, force: true });

@@ -10,7 +10,10 @@ const PACKAGE_NAME = 'n8n-nodes-filestack';
 export function findRepoRoot(start: string): string {
 	for (let folder = start; ; folder = dirname(folder)) {
 		const manifest = join(folder, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) {
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+		) {
 			return folder;
 		}
 		if (dirname(folder) === folder) throw new Error(`No ${PACKAGE_NAME} repository above ${start}`);

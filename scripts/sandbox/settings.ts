@@ -37,6 +37,7 @@ function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
 	const value = env[name];
 	if (!value) return fallback;
 	const number = Number(value);
-	if (!Number.isInteger(number) || number < 0 || number > 65_535) throw new Error(`${name} is not a port: ${value}`);
+	if (!Number.isInteger(number) || number < 0 || number > 65_535)
+		throw new Error(`${name} is not a port: ${value}`);
 	return number;
 }

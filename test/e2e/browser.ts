@@ -77,7 +77,8 @@ async function ownerSession(server: N8nServer): Promise<string> {
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),
 		});
-		if (!response.ok) throw new Error(`POST /rest${path} answered ${response.status}: ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`POST /rest${path} answered ${response.status}: ${await response.text()}`);
 		return response;
 	};
 	await post('/owner/setup', OWNER);
@@ -139,7 +140,13 @@ export class Editor {
 		try {
 			context.setDefaultTimeout(15_000);
 			await context.addCookies([{ name: 'n8n-auth', value: cookie, url: server.url }]);
-			const editor = new Editor(server, cookie, context, profile, context.pages()[0] ?? (await context.newPage()));
+			const editor = new Editor(
+				server,
+				cookie,
+				context,
+				profile,
+				context.pages()[0] ?? (await context.newPage()),
+			);
 			await context.route(
 				(url) => !isLoopback(url.href),
 				async (route) => {
@@ -235,12 +242,21 @@ export class Editor {
 	 * Fixed/Expression switch), a required parameter's `*` left out.
 	 */
 	async parameterLabels(): Promise<string[]> {
-		const labels = this.ndv.getByTestId('node-parameters').locator('label.n8n-input-label').filter({ visible: true });
-		return (await labels.allInnerTexts()).map((text) => text.split('\n')[0].replace(/\s*\*?\s*$/, ''));
+		const labels = this.ndv
+			.getByTestId('node-parameters')
+			.locator('label.n8n-input-label')
+			.filter({ visible: true });
+		return (await labels.allInnerTexts()).map((text) =>
+			text.split('\n')[0].replace(/\s*\*?\s*$/, ''),
+		);
 	}
 
 	/** Polls `read` until `done` accepts its value or the time is up, and returns the last value (for expect). */
-	async settle<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+	async settle<T>(
+		read: () => Promise<T>,
+		done: (value: T) => boolean,
+		timeoutMs = 5_000,
+	): Promise<T> {
 		const deadline = Date.now() + timeoutMs;
 		let value = await read();
 		while (!done(value) && Date.now() < deadline) {

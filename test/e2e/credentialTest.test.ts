@@ -19,7 +19,10 @@ let session: RestSession;
 const credentials = () => ({
 	rightKey: filestackCredential('e2eRightKey', emulator.url, { apiKey: OPEN_KEY }),
 	wrongKey: filestackCredential('e2eWrongKey', emulator.url, { apiKey: 'NOT_A_KEY' }),
-	rightSecret: filestackCredential('e2eRightSecret', emulator.url, { apiKey: SECURED_KEY, appSecret: APP_SECRET }),
+	rightSecret: filestackCredential('e2eRightSecret', emulator.url, {
+		apiKey: SECURED_KEY,
+		appSecret: APP_SECRET,
+	}),
 	wrongSecret: filestackCredential('e2eWrongSecret', emulator.url, {
 		apiKey: SECURED_KEY,
 		appSecret: 'not-the-secret',
@@ -28,7 +31,9 @@ const credentials = () => ({
 });
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: OPEN_KEY }, { apiKey: SECURED_KEY, appSecret: APP_SECRET }] });
+	emulator = await startEmulator({
+		apps: [{ apiKey: OPEN_KEY }, { apiKey: SECURED_KEY, appSecret: APP_SECRET }],
+	});
 	home = await createN8nHome();
 	await home.importCredentials(Object.values(credentials()));
 	server = await home.start();
@@ -52,7 +57,9 @@ async function testCredential(id: string): Promise<TestResult> {
 		`/credentials/${id}?includeData=true`,
 	);
 	const { name, type, data } = stored;
-	return await session.request<TestResult>('POST', '/credentials/test', { credentials: { id, name, type, data } });
+	return await session.request<TestResult>('POST', '/credentials/test', {
+		credentials: { id, name, type, data },
+	});
 }
 
 it('stores imported credentials encrypted, not in plain text', async () => {

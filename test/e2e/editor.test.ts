@@ -1,4 +1,9 @@
-import type { IDataObject, INodeProperties, INodePropertyOptions, NodeParameterValue } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeProperties,
+	INodePropertyOptions,
+	NodeParameterValue,
+} from 'n8n-workflow';
 
 import { FilestackApi } from '../../credentials/FilestackApi.credentials';
 import { resources } from '../../nodes/Filestack/actions/resources';
@@ -16,7 +21,8 @@ const CREDENTIAL_LABEL = 'Credential to connect with';
 /** A made-up handle, so that screenshots show a filled form. */
 const EXAMPLE_HANDLE = 'pHzYvFzXTKyV8mc3bp6w';
 const TRIGGER = new FilestackTrigger().description;
-const [FIRST_EVENT] = TRIGGER.properties.find(({ name }) => name === 'events')!.options as INodePropertyOptions[];
+const [FIRST_EVENT] = TRIGGER.properties.find(({ name }) => name === 'events')!
+	.options as INodePropertyOptions[];
 /** n8n adds this to the resources and operations of nodes whose credential can sign any HTTP request. */
 const CUSTOM_API_CALL = 'Custom API Call';
 
@@ -32,7 +38,8 @@ const IGNORED: IgnoredError[] = [
 		reason:
 			'external secrets are an enterprise feature: the community edition answers 404 when the credentials page ' +
 			'asks for them',
-		matches: ({ text, url }) => text.includes('status of 404') && pathOf(url) === '/rest/external-secrets/secrets',
+		matches: ({ text, url }) =>
+			text.includes('status of 404') && pathOf(url) === '/rest/external-secrets/secrets',
 	},
 	{
 		reason:
@@ -47,7 +54,9 @@ const IGNORED: IgnoredError[] = [
 			'community edition answers 403 "Plan lacks license for this feature", which the builder logs',
 		matches: ({ text, url }) =>
 			(text.includes('status of 403') && pathOf(url) === '/rest/ai/sessions/metadata') ||
-			text.startsWith('Failed to fetch sessions metadata: ResponseError: Plan lacks license for this feature'),
+			text.startsWith(
+				'Failed to fetch sessions metadata: ResponseError: Plan lacks license for this feature',
+			),
 	},
 ];
 
@@ -119,18 +128,25 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 			await dialog.getByTestId('parameter-input-apiKey').locator('input').fill(API_KEY);
 			const endpoints = credentialType.properties.find(({ name }) => name === 'endpoints')!
 				.options as INodePropertyOptions[];
-			expect(await editor.openDropdown('endpoints', dialog)).toEqual(endpoints.map(({ name }) => name));
+			expect(await editor.openDropdown('endpoints', dialog)).toEqual(
+				endpoints.map(({ name }) => name),
+			);
 			await editor.pickOption(endpoints.find(({ value }) => value === 'customUrls')!.name);
 			await dialog.getByTestId('parameter-input-uploadUrl').locator('input').fill(emulator.url);
 			await dialog.getByTestId('parameter-input-cdnUrl').locator('input').fill(emulator.url);
-			await dialog.getByTestId('parameter-input-apiUrl').locator('input').fill(`${emulator.url}/api`);
+			await dialog
+				.getByTestId('parameter-input-apiUrl')
+				.locator('input')
+				.fill(`${emulator.url}/api`);
 			await dialog.getByTestId('credential-save-button').click();
 
 			await dialog.getByText('Connection tested successfully').waitFor();
 			await editor.screenshot('credential');
 			await dialog.getByTestId('parameter-input-apiUrl').scrollIntoViewIfNeeded();
 			await editor.screenshot('credential-custom-urls');
-			const credentialTest = emulator.requests.find(({ path }) => path.startsWith('/multipart/start'));
+			const credentialTest = emulator.requests.find(({ path }) =>
+				path.startsWith('/multipart/start'),
+			);
 			expect(credentialTest?.body).toMatchObject({ apikey: API_KEY });
 			const stored = await editor.rest<Array<{ name: string; type: string }>>('/credentials');
 			expect(stored).toEqual([expect.objectContaining({ type: credentialType.name })]);
@@ -138,34 +154,53 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 		},
 	);
 
-	prerequisite('adds the Filestack Trigger from the node creator, with its setup notice', async () => {
-		const { page, ndv } = editor;
-		await editor.goto('/workflow/new');
-		await page.getByTestId('canvas-add-button').click();
-		// The node creator offers each option of a trigger's Events parameter as "On <event>".
-		await editor.pickFromNodeCreator('Filestack', 'Filestack', `On ${FIRST_EVENT.name.toLowerCase()}`);
+	prerequisite(
+		'adds the Filestack Trigger from the node creator, with its setup notice',
+		async () => {
+			const { page, ndv } = editor;
+			await editor.goto('/workflow/new');
+			await page.getByTestId('canvas-add-button').click();
+			// The node creator offers each option of a trigger's Events parameter as "On <event>".
+			await editor.pickFromNodeCreator(
+				'Filestack',
+				'Filestack',
+				`On ${FIRST_EVENT.name.toLowerCase()}`,
+			);
 
-		await expectLabels([CREDENTIAL_LABEL, ...labelsShown(TRIGGER.properties)]);
-		const notice = TRIGGER.properties.find(({ name }) => name === 'setupNotice')!;
-		await ndv.getByText(notice.displayName).waitFor();
-		expect(await ndv.getByTestId('node-credentials-select').locator('input').inputValue()).toBe(credentialName);
+			await expectLabels([CREDENTIAL_LABEL, ...labelsShown(TRIGGER.properties)]);
+			const notice = TRIGGER.properties.find(({ name }) => name === 'setupNotice')!;
+			await ndv.getByText(notice.displayName).waitFor();
+			expect(await ndv.getByTestId('node-credentials-select').locator('input').inputValue()).toBe(
+				credentialName,
+			);
 
-		// The Production URL the notice asks to copy into the Filestack Developer Portal.
-		await ndv.getByText('Webhook URLs').click();
-		await ndv.getByTestId('radio-button-production').click();
-		const [webhook] = TRIGGER.webhooks!;
-		await ndv.getByText(new RegExp(`^${escapeRegExp(server.url)}/webhook/[0-9a-f-]{36}/${webhook.path}$`)).waitFor();
-		await editor.screenshot('trigger');
-		await ndv.getByTestId('back-to-canvas').click();
-	});
+			// The Production URL the notice asks to copy into the Filestack Developer Portal.
+			await ndv.getByText('Webhook URLs').click();
+			await ndv.getByTestId('radio-button-production').click();
+			const [webhook] = TRIGGER.webhooks!;
+			await ndv
+				.getByText(
+					new RegExp(`^${escapeRegExp(server.url)}/webhook/[0-9a-f-]{36}/${webhook.path}$`),
+				)
+				.waitFor();
+			await editor.screenshot('trigger');
+			await ndv.getByTestId('back-to-canvas').click();
+		},
+	);
 
 	prerequisite('adds the Filestack node after the trigger, at File → Upload', async () => {
 		const { page, ndv } = editor;
 		await page.getByTestId('canvas-handle-plus').click();
-		await editor.pickFromNodeCreator('Filestack', 'Filestack', resources.file.operations.upload.option.action!);
+		await editor.pickFromNodeCreator(
+			'Filestack',
+			'Filestack',
+			resources.file.operations.upload.option.action!,
+		);
 
 		await expectLabels(operationLabels('file', 'upload'));
-		expect(await ndv.getByTestId('node-credentials-select').locator('input').inputValue()).toBe(credentialName);
+		expect(await ndv.getByTestId('node-credentials-select').locator('input').inputValue()).toBe(
+			credentialName,
+		);
 		await editor.screenshot('file-upload');
 	});
 
@@ -179,10 +214,11 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 		await selectOperation('transformation', 'transform');
 		await ndv.getByTestId('parameter-input-handle').locator('input').fill(EXAMPLE_HANDLE);
 		await ndv.getByRole('button', { name: 'Add Task' }).click();
-		const taskFields = propertyOf('transformation', 'transform', 'tasks').options!.flatMap((entry) =>
-			'values' in entry ? entry.values : [],
+		const taskFields = propertyOf('transformation', 'transform', 'tasks').options!.flatMap(
+			(entry) => ('values' in entry ? entry.values : []),
 		);
-		const taskOptions = taskFields.find(({ name }) => name === 'name')!.options as INodePropertyOptions[];
+		const taskOptions = taskFields.find(({ name }) => name === 'name')!
+			.options as INodePropertyOptions[];
 
 		const listed = await editor.openDropdown('name', ndv.getByTestId('fixed-collection-tasks'));
 		expect(listed).toEqual(taskOptions.map(({ name }) => name));
@@ -190,7 +226,11 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 		const [picked] = taskOptions;
 		await editor.pickOption(picked.name);
 		const expected = operationLabels('transformation', 'transform');
-		expected.splice(expected.indexOf('Tasks') + 1, 0, ...labelsShown(taskFields, { name: picked.value }));
+		expected.splice(
+			expected.indexOf('Tasks') + 1,
+			0,
+			...labelsShown(taskFields, { name: picked.value }),
+		);
 		await expectLabels(expected);
 	});
 
@@ -237,11 +277,14 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 				credentials: withCredential,
 			}),
 		]);
-		expect(workflow.connections[TRIGGER.defaults.name!].main[0][0].node).toBe(workflow.nodes[1].name);
+		expect(workflow.connections[TRIGGER.defaults.name!].main[0][0].node).toBe(
+			workflow.nodes[1].name,
+		);
 	});
 
 	it('sent no request beyond loopback except the aborted npm registry lookups', () => {
-		for (const url of editor.blockedRequests) expect(url).toBe('https://registry.npmjs.org/n8n-nodes-filestack');
+		for (const url of editor.blockedRequests)
+			expect(url).toBe('https://registry.npmjs.org/n8n-nodes-filestack');
 	});
 });
 
@@ -273,7 +316,9 @@ async function selectOperation(resource: string, operation: string): Promise<voi
 	const resourceNames = Object.values(resources).map(({ option }) => option.name);
 	expect(await editor.openDropdown('resource')).toEqual([...resourceNames, CUSTOM_API_CALL]);
 	await editor.pickOption(resources[resource].option.name);
-	const operationNames = Object.values(resources[resource].operations).map(({ option }) => option.name);
+	const operationNames = Object.values(resources[resource].operations).map(
+		({ option }) => option.name,
+	);
 	expect(await editor.openDropdown('operation')).toEqual([...operationNames, CUSTOM_API_CALL]);
 	await editor.pickOption(resources[resource].operations[operation].option.name);
 }
@@ -301,7 +346,9 @@ function labelsShown(properties: INodeProperties[], values: IDataObject = {}): s
 }
 
 function propertyOf(resource: string, operation: string, name: string): INodeProperties {
-	return resources[resource].operations[operation].properties.find((property) => property.name === name)!;
+	return resources[resource].operations[operation].properties.find(
+		(property) => property.name === name,
+	)!;
 }
 
 function equal(a: string[], b: string[]): boolean {

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 import { computeWebhookSignature } from '../../nodes/Filestack/sdk/webhook';
 import { startEmulator, type Emulator } from '../emulator';
 import { syntheticPng } from '../emulator/png';
-import { createN8nHome, type ExecuteResult, type ExecutionItem, type N8nHome, type StoredExecution } from './n8n';
+import {
+	createN8nHome,
+	type ExecuteResult,
+	type ExecutionItem,
+	type N8nHome,
+	type StoredExecution,
+} from './n8n';
 import { filestackCredential, type WorkflowNode } from './workflows';
 
 // The example workflows of examples/, exactly as users import them, run in a real n8n 1.123.81 (filesystem binary
@@ -27,7 +33,10 @@ interface ExampleWorkflow {
 const examples = readdirSync(EXAMPLES_DIR)
 	.filter((file) => file.endsWith('.json'))
 	.sort()
-	.map((file) => ({ file, workflow: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as ExampleWorkflow }));
+	.map((file) => ({
+		file,
+		workflow: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as ExampleWorkflow,
+	}));
 const startsByHand = ({ workflow }: (typeof examples)[number]) =>
 	workflow.nodes.some(({ type }) => type === 'n8n-nodes-base.manualTrigger');
 const manualExamples = examples.filter(startsByHand);
@@ -42,7 +51,10 @@ beforeAll(async () => {
 	await writeFile(join(home.folder, 'photo.png'), PHOTO);
 	await home.importCredentials([
 		{
-			...filestackCredential(SANDBOX_CREDENTIAL.id, emulator.url, { apiKey: API_KEY, webhookSecret: WEBHOOK_SECRET }),
+			...filestackCredential(SANDBOX_CREDENTIAL.id, emulator.url, {
+				apiKey: API_KEY,
+				webhookSecret: WEBHOOK_SECRET,
+			}),
 			name: SANDBOX_CREDENTIAL.name,
 		},
 	]);
@@ -84,22 +96,38 @@ function taskRequests(task: string, source: unknown): string[] {
 }
 
 /** What each example that starts by hand must have done, by file; a new example needs an entry. */
-const outcomes: Record<string, (result: ExecuteResult, workflow: ExampleWorkflow) => Promise<void>> = {
+const outcomes: Record<
+	string,
+	(result: ExecuteResult, workflow: ExampleWorkflow) => Promise<void>
+> = {
 	'upload-and-resize.json': async (result) => {
 		const uploaded = outputOf(result, 'Upload to Filestack').json;
-		expect(uploaded).toMatchObject({ filename: 'photo.png', mimetype: 'image/png', size: PHOTO.length });
+		expect(uploaded).toMatchObject({
+			filename: 'photo.png',
+			mimetype: 'image/png',
+			size: PHOTO.length,
+		});
 		expect((await emulatorBytes(uploaded.handle)).equals(PHOTO)).toBe(true);
 		const copy = outputOf(result, 'Store a resized copy').json;
-		expect(copy).toMatchObject({ handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/), url: expect.any(String) });
+		expect(copy).toMatchObject({
+			handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
+			url: expect.any(String),
+		});
 		expect(copy.handle).not.toBe(uploaded.handle);
 		await emulatorBytes(copy.handle);
 		const [resize] = taskRequests('resize', uploaded.handle);
-		expect(resize).toMatch(/\/resize=(?=[^/]*width:800)(?=[^/]*height:600)(?=[^/]*fit:max)[^/]+\/store\b/);
+		expect(resize).toMatch(
+			/\/resize=(?=[^/]*width:800)(?=[^/]*height:600)(?=[^/]*fit:max)[^/]+\/store\b/,
+		);
 	},
 	'store-url-and-download.json': async (result, workflow) => {
 		const url = String(parameterOf(workflow, 'Store the file from its URL', 'url'));
 		const stored = outputOf(result, 'Store the file from its URL').json;
-		expect(stored).toMatchObject({ filename: url.split('/').pop(), mimetype: 'image/png', size: expect.any(Number) });
+		expect(stored).toMatchObject({
+			filename: url.split('/').pop(),
+			mimetype: 'image/png',
+			size: expect.any(Number),
+		});
 		expect(emulator.files.get(String(stored.handle))?.sourceUrl).toBe(url);
 		const downloaded = outputOf(result, 'Download the stored file');
 		expect(downloaded.json).toMatchObject({ handle: stored.handle, size: stored.size });
@@ -133,26 +161,35 @@ it('has the documented examples', () => {
 	);
 });
 
-it.each(examples)('$file: Filestack nodes use the sandbox credential and connections name real nodes', ({ workflow }) => {
-	const names = new Set(workflow.nodes.map(({ name }) => name));
-	expect(names.size).toBe(workflow.nodes.length);
-	const filestackNodes = workflow.nodes.filter(({ type }) => type.startsWith('n8n-nodes-filestack.'));
-	expect(filestackNodes.length).toBeGreaterThan(0);
-	for (const node of filestackNodes) expect(node.credentials).toEqual({ filestackApi: SANDBOX_CREDENTIAL });
-	const linked = Object.entries(workflow.connections).flatMap(([from, { main }]) => [
-		from,
-		...main.flat().map(({ node }) => node),
-	]);
-	for (const name of linked) expect(names).toContain(name);
-	// At most 16 characters, like n8n's own ids (n8n keeps no static data for longer ones).
-	expect(workflow.id).toMatch(/^[A-Za-z0-9]{1,16}$/);
-});
+it.each(examples)(
+	'$file: Filestack nodes use the sandbox credential and connections name real nodes',
+	({ workflow }) => {
+		const names = new Set(workflow.nodes.map(({ name }) => name));
+		expect(names.size).toBe(workflow.nodes.length);
+		const filestackNodes = workflow.nodes.filter(({ type }) =>
+			type.startsWith('n8n-nodes-filestack.'),
+		);
+		expect(filestackNodes.length).toBeGreaterThan(0);
+		for (const node of filestackNodes)
+			expect(node.credentials).toEqual({ filestackApi: SANDBOX_CREDENTIAL });
+		const linked = Object.entries(workflow.connections).flatMap(([from, { main }]) => [
+			from,
+			...main.flat().map(({ node }) => node),
+		]);
+		for (const name of linked) expect(names).toContain(name);
+		// At most 16 characters, like n8n's own ids (n8n keeps no static data for longer ones).
+		expect(workflow.id).toMatch(/^[A-Za-z0-9]{1,16}$/);
+	},
+);
 
 it.each(manualExamples)('$file runs against the emulator', async ({ file, workflow }) => {
 	await home.importWorkflow(workflow);
 	const result = await home.execute(workflow.id);
 
-	expect({ code: result.code, error: result.run.data.resultData.error?.message }).toEqual({ code: 0, error: undefined });
+	expect({ code: result.code, error: result.run.data.resultData.error?.message }).toEqual({
+		code: 0,
+		error: undefined,
+	});
 	expect(outcomes[file]).toBeDefined();
 	await outcomes[file](result, workflow);
 });
@@ -164,14 +201,21 @@ it.each(triggerExamples)('$file imports', async ({ workflow }) => {
 // Runs last: `n8n start` holds the database that `n8n execute` above used.
 it('webhook-log.json logs a signed Filestack delivery once activated', async () => {
 	const { workflow } = examples.find(({ file }) => file === 'webhook-log.json')!;
-	const trigger = workflow.nodes.find(({ type }) => type === 'n8n-nodes-filestack.filestackTrigger')!;
+	const trigger = workflow.nodes.find(
+		({ type }) => type === 'n8n-nodes-filestack.filestackTrigger',
+	)!;
 	await home.activateWorkflow(workflow.id);
 	const server = await home.start();
 	const path = `${trigger.webhookId}/webhook`;
 	await server.waitForWebhook(path);
 
 	const timestamp = String(Math.floor(Date.now() / 1000));
-	const event = { id: 4242, action: 'fp.upload', timestamp: Number(timestamp), text: { handle: 'x', size: 1 } };
+	const event = {
+		id: 4242,
+		action: 'fp.upload',
+		timestamp: Number(timestamp),
+		text: { handle: 'x', size: 1 },
+	};
 	const body = JSON.stringify(event);
 	const response = await fetch(`${server.url}/webhook/${path}`, {
 		method: 'POST',
@@ -194,7 +238,9 @@ it('webhook-log.json logs a signed Filestack delivery once activated', async () 
 async function waitForExecution(workflowId: string, timeoutMs = 30_000): Promise<StoredExecution> {
 	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
-		const execution = (await home.executions()).find((candidate) => candidate.workflowId === workflowId);
+		const execution = (await home.executions()).find(
+			(candidate) => candidate.workflowId === workflowId,
+		);
 		if (execution && !['new', 'running', 'waiting'].includes(execution.status)) return execution;
 		await new Promise((wait) => setTimeout(wait, 250));
 	}

@@ -8,7 +8,13 @@ import { Worker } from 'node:worker_threads';
 
 import { startEmulator, type Emulator } from '../emulator';
 import { createN8nHome, type N8nHome } from './n8n';
-import { filestackCredential, filestackNode, linearWorkflow, manualTrigger, readFileFromDisk } from './workflows';
+import {
+	filestackCredential,
+	filestackNode,
+	linearWorkflow,
+	manualTrigger,
+	readFileFromDisk,
+} from './workflows';
 
 // The issue's memory promise, in a real n8n 1.123.81 with binary data on the filesystem: a 1 GiB file read from
 // disk and uploaded by the Filestack node costs the n8n process at most 150 MiB more resident memory than it had
@@ -67,7 +73,11 @@ function childWithArgument(argument: string): number | undefined {
 }
 
 /** Polls until `probe` gives a value; undefined if `gaveUp` turns true first. */
-async function pollFor<T>(probe: () => T | undefined, gaveUp: () => boolean, everyMs: number): Promise<T | undefined> {
+async function pollFor<T>(
+	probe: () => T | undefined,
+	gaveUp: () => boolean,
+	everyMs: number,
+): Promise<T | undefined> {
 	for (;;) {
 		const value = probe();
 		if (value !== undefined || gaveUp()) return value;
@@ -117,7 +127,10 @@ it('uploads a 1 GiB file from filesystem binary mode with the n8n process growin
 	const writeMs = Date.now() - started;
 
 	// Only the scratch folder may be read, as a hardened instance would be set up (2.x restricts by default).
-	home = await createN8nHome({ binaryMode: 'filesystem', env: { N8N_RESTRICT_FILE_ACCESS_TO: scratch } });
+	home = await createN8nHome({
+		binaryMode: 'filesystem',
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: scratch },
+	});
 	const credential = filestackCredential('e2eLargeCred', emulator.url, { apiKey: API_KEY });
 	await home.importCredentials([credential]);
 	await home.importWorkflow(
@@ -131,7 +144,11 @@ it('uploads a 1 GiB file from filesystem binary mode with the n8n process growin
 	started = Date.now();
 	let finished = false;
 	const execution = home.execute(WORKFLOW_ID, 15 * 60_000).finally(() => (finished = true));
-	const pid = await pollFor(() => childWithArgument(`--id=${WORKFLOW_ID}`), () => finished, 5);
+	const pid = await pollFor(
+		() => childWithArgument(`--id=${WORKFLOW_ID}`),
+		() => finished,
+		5,
+	);
 	const sampler = pid === undefined ? undefined : sampleRss(pid, SAMPLE_EVERY_MS);
 	const uploadStartedAt = await pollFor(
 		() => (emulator.requests.some(({ route }) => route === 'start') ? Date.now() : undefined),
@@ -142,12 +159,18 @@ it('uploads a 1 GiB file from filesystem binary mode with the n8n process growin
 	const executeMs = Date.now() - started;
 	const samples = (await sampler?.stop()) ?? [];
 
-	expect({ code, error: run.data.resultData.error?.message }).toEqual({ code: 0, error: undefined });
+	expect({ code, error: run.data.resultData.error?.message }).toEqual({
+		code: 0,
+		error: undefined,
+	});
 	expect(pid).toBeDefined();
 	expect(uploadStartedAt).toBeDefined();
 
 	const [read] = run.data.resultData.runData['Read File'][0].data!.main[0];
-	expect(read.binary?.data).toMatchObject({ data: 'filesystem-v2', id: expect.stringMatching(/^filesystem-v2:/) });
+	expect(read.binary?.data).toMatchObject({
+		data: 'filesystem-v2',
+		id: expect.stringMatching(/^filesystem-v2:/),
+	});
 	const [item] = run.data.resultData.runData.Filestack[0].data!.main[0];
 	expect(item.json).toMatchObject({
 		handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),

@@ -41,7 +41,10 @@ export interface ExecutionJson {
 /** An output item of a node in run JSON; in filesystem mode a binary's `data` is 'filesystem-v2' and `id` is set. */
 export interface ExecutionItem {
 	json: Record<string, unknown>;
-	binary?: Record<string, { data: string; id?: string; fileName?: string; mimeType?: string; fileSize?: string }>;
+	binary?: Record<
+		string,
+		{ data: string; id?: string; fileName?: string; mimeType?: string; fileSize?: string }
+	>;
 }
 
 /** An execution as stored in n8n's sqlite database, its run data parsed from n8n's "flatted" format. */
@@ -106,7 +109,9 @@ export async function packPackage(): Promise<string> {
 			throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests');
 		}
 		const destination = await mkdtemp(join(tmpdir(), 'filestack-pack-'));
-		const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], { cwd: REPO_ROOT });
+		const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', destination], {
+			cwd: REPO_ROOT,
+		});
 		return join(destination, stdout.trim().split('\n').at(-1)!);
 	})();
 	return await packed;
@@ -163,7 +168,12 @@ export function offlineN8nEnv(folder: string, port: number): NodeJS.ProcessEnv {
 }
 
 /** The offline settings, for a test's n8n of the given major version: no UI, UTC, a fresh encryption key. */
-function n8nEnv(major: 1 | 2, folder: string, port: number, options: N8nHomeOptions = {}): NodeJS.ProcessEnv {
+function n8nEnv(
+	major: 1 | 2,
+	folder: string,
+	port: number,
+	options: N8nHomeOptions = {},
+): NodeJS.ProcessEnv {
 	const binaryMode = options.binaryMode ?? (major === 1 ? 'default' : undefined);
 	return {
 		...offlineN8nEnv(folder, port),
@@ -225,8 +235,17 @@ export class N8nHome {
 	async installPackage(tarball: string): Promise<void> {
 		const nodes = join(this.n8nFolder, 'nodes');
 		await mkdir(nodes, { recursive: true });
-		await writeFile(join(nodes, 'package.json'), '{"name":"installed-nodes","private":true,"dependencies":{}}');
-		const flags = ['--no-audit', '--no-fund', '--legacy-peer-deps', '--ignore-scripts', '--no-package-lock'];
+		await writeFile(
+			join(nodes, 'package.json'),
+			'{"name":"installed-nodes","private":true,"dependencies":{}}',
+		);
+		const flags = [
+			'--no-audit',
+			'--no-fund',
+			'--legacy-peer-deps',
+			'--ignore-scripts',
+			'--no-package-lock',
+		];
 		await run('npm', ['install', ...flags, tarball], { cwd: nodes });
 	}
 
@@ -249,7 +268,10 @@ export class N8nHome {
 		child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
 		child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 		let peakRssBytes = 0;
-		const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, peakRss(child.pid!))), 50);
+		const sampler = setInterval(
+			() => (peakRssBytes = Math.max(peakRssBytes, peakRss(child.pid!))),
+			50,
+		);
 		const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
 		const code = await new Promise<number | null>((done) => child.on('close', done));
 		clearInterval(sampler);
@@ -261,7 +283,9 @@ export class N8nHome {
 	private async succeed(args: string[]): Promise<CliResult> {
 		const result = await this.cli(args);
 		if (result.code !== 0) {
-			throw new Error(`n8n ${args.join(' ')} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
+			throw new Error(
+				`n8n ${args.join(' ')} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`,
+			);
 		}
 		return result;
 	}
@@ -284,7 +308,9 @@ export class N8nHome {
 	async activateWorkflow(id: string): Promise<void> {
 		// 2.x activates the published version of a workflow; its update:workflow --active is deprecated.
 		await this.succeed(
-			this.install.major === 1 ? ['update:workflow', `--id=${id}`, '--active=true'] : ['publish:workflow', `--id=${id}`],
+			this.install.major === 1
+				? ['update:workflow', `--id=${id}`, '--active=true']
+				: ['publish:workflow', `--id=${id}`],
 		);
 	}
 
@@ -296,7 +322,10 @@ export class N8nHome {
 	async execute(workflowId: string, timeoutMs?: number): Promise<ExecuteResult> {
 		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
 		const json = /^\{$[\s\S]*?^\}$/m.exec(result.stdout);
-		if (!json) throw new Error(`n8n execute printed no run (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+		if (!json)
+			throw new Error(
+				`n8n execute printed no run (exit ${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
 		return { ...result, run: JSON.parse(json[0]) as ExecutionJson };
 	}
 
@@ -331,10 +360,14 @@ export class N8nHome {
 				db.close();
 			});`;
 		// n8n's sqlite3 is built for the Node it runs on.
-		const { stdout } = await run(this.install.node, ['-e', script, join(this.n8nFolder, 'database.sqlite')], {
-			env: { ...process.env, NODE_PATH: this.install.modules },
-			maxBuffer: 256 << 20,
-		});
+		const { stdout } = await run(
+			this.install.node,
+			['-e', script, join(this.n8nFolder, 'database.sqlite')],
+			{
+				env: { ...process.env, NODE_PATH: this.install.modules },
+				maxBuffer: 256 << 20,
+			},
+		);
 		return JSON.parse(stdout) as StoredExecution[];
 	}
 
@@ -356,7 +389,11 @@ export class N8nProcess {
 		this.logFile = join(home.folder, `n8n-${command}.log`);
 		const log = createWriteStream(this.logFile);
 		const { node, bin } = home.install;
-		this.child = spawn(node, [bin, command], { cwd: home.folder, env, stdio: ['ignore', 'pipe', 'pipe'] });
+		this.child = spawn(node, [bin, command], {
+			cwd: home.folder,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
 		this.child.stdout.pipe(log);
 		this.child.stderr.pipe(log);
 		this.exited = new Promise((done) => this.child.on('exit', done));
@@ -392,7 +429,12 @@ export class N8nProcess {
 	}
 
 	/** Polls `url` until `done(status)`; fails if n8n exits first or time runs out. */
-	protected async poll(url: string, method: string, done: (status: number) => boolean, timeoutMs: number) {
+	protected async poll(
+		url: string,
+		method: string,
+		done: (status: number) => boolean,
+		timeoutMs: number,
+	) {
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline && !this.gone) {
 			const status = await fetch(url, { method }).then(

@@ -1,6 +1,11 @@
 import type { N8nServer } from './n8n';
 
-const OWNER = { email: 'owner@e2e.test', firstName: 'E2E', lastName: 'Owner', password: 'E2e-Passw0rd' };
+const OWNER = {
+	email: 'owner@e2e.test',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-Passw0rd',
+};
 
 /** A logged-in session on n8n's internal REST API (`/rest`), as the editor uses it. */
 export class RestSession {
@@ -12,7 +17,10 @@ export class RestSession {
 	/** Sets up the instance owner (a fresh n8n has none), then logs in as that owner. */
 	static async asNewOwner(server: N8nServer): Promise<RestSession> {
 		await call(server, 'POST', '/owner/setup', OWNER);
-		const login = await call(server, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const login = await call(server, 'POST', '/login', {
+			emailOrLdapLoginId: OWNER.email,
+			password: OWNER.password,
+		});
 		const cookie = login.headers.getSetCookie().find((value) => value.startsWith('n8n-auth='));
 		if (!cookie) throw new Error('n8n answered the login without an n8n-auth cookie');
 		return new RestSession(server, cookie.split(';')[0]);
@@ -37,6 +45,7 @@ async function call(
 		headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	if (!response.ok) throw new Error(`${method} /rest${path} answered ${response.status}: ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`${method} /rest${path} answered ${response.status}: ${await response.text()}`);
 	return response;
 }

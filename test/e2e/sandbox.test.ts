@@ -13,7 +13,12 @@ import { SANDBOX_CREDENTIAL } from '../../scripts/sandbox/settings';
 // folder and free ports, checked through n8n's HTTP API and stopped with SIGTERM, then started again on that state.
 const ROOT = resolve(__dirname, '../..');
 const SCRIPT = join(ROOT, '.build/scripts/sandbox.js');
-const OWNER = { email: 'newcomer@sandbox.test', firstName: 'New', lastName: 'Comer', password: 'Newcomer-1' };
+const OWNER = {
+	email: 'newcomer@sandbox.test',
+	firstName: 'New',
+	lastName: 'Comer',
+	password: 'Newcomer-1',
+};
 const run = promisify(execFile);
 const sleep = async (ms: number) => await new Promise((done) => setTimeout(done, ms));
 
@@ -53,7 +58,9 @@ class Sandbox {
 
 	/** The n8n and emulator URLs, once it says it is ready. */
 	async ready(): Promise<{ n8nUrl: string; emulatorUrl: string }> {
-		const [, n8nUrl] = await this.waitFor(/is ready \(\d+ s\)\. Open (http:\/\/127\.0\.0\.1:\d+)\n/);
+		const [, n8nUrl] = await this.waitFor(
+			/is ready \(\d+ s\)\. Open (http:\/\/127\.0\.0\.1:\d+)\n/,
+		);
 		const [, emulatorUrl] = await this.waitFor(/Filestack emulator: (http:\/\/127\.0\.0\.1:\d+),/);
 		return { n8nUrl, emulatorUrl };
 	}
@@ -73,13 +80,20 @@ class Sandbox {
 }
 
 /** A call to n8n's internal REST API, as the editor makes it; answers come wrapped in `{ data }`. */
-async function rest<T>(baseUrl: string, method: string, path: string, body?: unknown, cookie?: string) {
+async function rest<T>(
+	baseUrl: string,
+	method: string,
+	path: string,
+	body?: unknown,
+	cookie?: string,
+) {
 	const response = await fetch(`${baseUrl}/rest${path}`, {
 		method,
 		headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	if (!response.ok) throw new Error(`${method} /rest${path} answered ${response.status}: ${await response.text()}`);
+	if (!response.ok)
+		throw new Error(`${method} /rest${path} answered ${response.status}: ${await response.text()}`);
 	const cookies = response.headers.getSetCookie().filter((value) => value.startsWith('n8n-auth='));
 	return { data: ((await response.json()) as { data: T }).data, cookie: cookies[0]?.split(';')[0] };
 }
@@ -148,12 +162,19 @@ afterAll(async () => {
 it('prints the URL of a running n8n with its editor, and says the first visit creates the owner', async () => {
 	expect(sandbox.output).toContain('The first visit asks you to create the owner account');
 	const health = await fetch(`${n8nUrl}/healthz`);
-	expect({ status: health.status, body: await health.json() }).toEqual({ status: 200, body: { status: 'ok' } });
+	expect({ status: health.status, body: await health.json() }).toEqual({
+		status: 200,
+		body: { status: 'ok' },
+	});
 	const editor = await fetch(`${n8nUrl}/`);
 	expect(editor.status).toBe(200);
 	expect(editor.headers.get('content-type')).toMatch(/^text\/html/);
 	expect(await editor.text()).toContain('<title>n8n.io - Workflow Automation</title>');
-	const { data: settings } = await rest<{ userManagement: { showSetupOnFirstLoad: boolean } }>(n8nUrl, 'GET', '/settings');
+	const { data: settings } = await rest<{ userManagement: { showSetupOnFirstLoad: boolean } }>(
+		n8nUrl,
+		'GET',
+		'/settings',
+	);
 	expect(settings.userManagement.showSetupOnFirstLoad).toBe(true);
 });
 
@@ -185,10 +206,15 @@ it('gives the owner set up on the first visit the sandbox credential and every e
 	const examples = await readExamples(join(ROOT, 'examples'));
 	expect(examples.length).toBeGreaterThan(0);
 	// Those that start with the Filestack Trigger are active, so that the emulator's deliveries run them.
-	const expected = examples.map((workflow) => ({ id: workflow.id, active: triggerWebhookPath(workflow) !== undefined }));
+	const expected = examples.map((workflow) => ({
+		id: workflow.id,
+		active: triggerWebhookPath(workflow) !== undefined,
+	}));
 	const workflows = await call<WorkflowSummary[]>('GET', '/workflows');
 	const byId = (a: WorkflowSummary, b: WorkflowSummary) => a.id.localeCompare(b.id);
-	expect(workflows.map(({ id, active }) => ({ id, active })).sort(byId)).toEqual(expected.sort(byId));
+	expect(workflows.map(({ id, active }) => ({ id, active })).sort(byId)).toEqual(
+		expected.sort(byId),
+	);
 });
 
 /** Waits for an execution to end and returns its status. */
@@ -204,7 +230,10 @@ async function finished(executionId: string): Promise<string> {
 it('runs every example: the manual ones from the Execute button, the trigger for the files they store', async () => {
 	const examples = await readExamples(join(ROOT, 'examples'));
 	const [trigger, ...moreTriggers] = examples.filter((workflow) => triggerWebhookPath(workflow));
-	expect({ trigger: trigger?.id, moreTriggers }).toEqual({ trigger: expect.any(String), moreTriggers: [] });
+	expect({ trigger: trigger?.id, moreTriggers }).toEqual({
+		trigger: expect.any(String),
+		moreTriggers: [],
+	});
 
 	const manual: Record<string, string> = {};
 	for (const { id, nodes } of examples.filter((workflow) => workflow !== trigger)) {
@@ -226,9 +255,15 @@ it('runs every example: the manual ones from the Execute button, the trigger for
 	let statuses: string[] = [];
 	do {
 		await sleep(500);
-		const { results } = await call<{ results: Array<{ status: string }> }>('GET', `/executions?filter=${filter}`);
+		const { results } = await call<{ results: Array<{ status: string }> }>(
+			'GET',
+			`/executions?filter=${filter}`,
+		);
 		statuses = results.map(({ status }) => status);
-	} while ((statuses.length === 0 || statuses.some((status) => status === 'running')) && Date.now() < deadline);
+	} while (
+		(statuses.length === 0 || statuses.some((status) => status === 'running')) &&
+		Date.now() < deadline
+	);
 	expect(statuses.length).toBeGreaterThan(0);
 	expect(statuses.filter((status) => status !== 'success')).toEqual([]);
 });
@@ -249,7 +284,10 @@ it('starts again on the same state: the owner stays, the imports are not duplica
 	({ n8nUrl, emulatorUrl } = await sandbox.ready());
 	expect(sandbox.output).toContain('Sign in with the owner account you created earlier');
 
-	const login = await rest(n8nUrl, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const login = await rest(n8nUrl, 'POST', '/login', {
+		emailOrLdapLoginId: OWNER.email,
+		password: OWNER.password,
+	});
 	call = session(n8nUrl, login.cookie!);
 	const credentials = await call<CredentialSummary[]>('GET', '/credentials');
 	expect(credentials.map(({ id }) => id)).toEqual([SANDBOX_CREDENTIAL.id]);

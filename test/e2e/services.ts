@@ -63,7 +63,11 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts a long-running process and resolves once it prints its ready line; fails (and kills it) otherwise. */
-export async function startDaemon(command: string, args: string[], options: DaemonOptions): Promise<Daemon> {
+export async function startDaemon(
+	command: string,
+	args: string[],
+	options: DaemonOptions,
+): Promise<Daemon> {
 	const { ready, env, cwd, uid, gid, stopSignal = 'SIGTERM', timeoutMs = 60_000 } = options;
 	const child = spawn(command, args, { env, cwd, uid, gid, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
@@ -116,10 +120,25 @@ async function ensureInstalled(): Promise<void> {
 /** A private redis-server without persistence. */
 export async function startRedis(): Promise<RedisService> {
 	await ensureInstalled();
-	const [folder, port] = await Promise.all([mkdtemp(join(tmpdir(), 'filestack-redis-')), freePort()]);
-	const settings = ['--bind', '127.0.0.1', '--port', String(port), '--dir', folder, '--save', '', '--appendonly', 'no'];
+	const [folder, port] = await Promise.all([
+		mkdtemp(join(tmpdir(), 'filestack-redis-')),
+		freePort(),
+	]);
+	const settings = [
+		'--bind',
+		'127.0.0.1',
+		'--port',
+		String(port),
+		'--dir',
+		folder,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+	];
 	const redis = await undoOnFailure(
-		async () => await startDaemon('redis-server', settings, { ready: /Ready to accept connections/ }),
+		async () =>
+			await startDaemon('redis-server', settings, { ready: /Ready to accept connections/ }),
 		async () => await rm(folder, { recursive: true, force: true }),
 	);
 	return { port, stop: async () => await stopAndRemove(redis, folder) };
@@ -150,15 +169,40 @@ export async function startPostgres(): Promise<PostgresService> {
 		async () => {
 			const passwordFile = join(folder, 'password');
 			await writeFile(passwordFile, password, { mode: 0o600 });
-			if (owner) await Promise.all([folder, passwordFile].map(async (path) => await chown(path, owner.uid, owner.gid)));
-			const init = ['-D', data, '-U', user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C', '-N'];
+			if (owner)
+				await Promise.all(
+					[folder, passwordFile].map(async (path) => await chown(path, owner.uid, owner.gid)),
+				);
+			const init = [
+				'-D',
+				data,
+				'-U',
+				user,
+				`--pwfile=${passwordFile}`,
+				'--auth=scram-sha-256',
+				'-E',
+				'UTF8',
+				'--locale=C',
+				'-N',
+			];
 			await run(join(bin, 'initdb'), init, asOwner);
-			const durabilityOff = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+			const durabilityOff = [
+				'-c',
+				'fsync=off',
+				'-c',
+				'synchronous_commit=off',
+				'-c',
+				'full_page_writes=off',
+			];
 			// SIGINT is PostgreSQL's "fast" shutdown: it disconnects clients instead of waiting for them.
 			postgres = await startDaemon(
 				join(bin, 'postgres'),
 				['-D', data, '-h', '127.0.0.1', '-p', String(port), '-k', folder, ...durabilityOff],
-				{ ready: /database system is ready to accept connections/, stopSignal: 'SIGINT', ...asOwner },
+				{
+					ready: /database system is ready to accept connections/,
+					stopSignal: 'SIGINT',
+					...asOwner,
+				},
 			);
 			await run(join(bin, 'createdb'), [...connection, database], asUser);
 			return postgres;
@@ -173,7 +217,14 @@ export async function startPostgres(): Promise<PostgresService> {
 		user,
 		password,
 		database,
-		query: async (sql) => (await run(join(bin, 'psql'), [...connection, '-d', database, '-X', '-At', '-c', sql], asUser)).stdout.trim(),
+		query: async (sql) =>
+			(
+				await run(
+					join(bin, 'psql'),
+					[...connection, '-d', database, '-X', '-At', '-c', sql],
+					asUser,
+				)
+			).stdout.trim(),
 		stop: async () => await stopAndRemove(cluster, folder),
 	};
 }
@@ -194,13 +245,18 @@ async function stopAndRemove(daemon: Daemon, folder: string): Promise<void> {
 /** The bin folder of the newest PostgreSQL installed from Debian packages. */
 function postgresBin(): string {
 	const root = '/usr/lib/postgresql';
-	const versions = existsSync(root) ? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin/initdb'))) : [];
+	const versions = existsSync(root)
+		? readdirSync(root).filter((version) => existsSync(join(root, version, 'bin/initdb')))
+		: [];
 	const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
 	if (!newest) throw new Error(`no PostgreSQL under ${root}: run test/e2e/install-services.sh`);
 	return join(root, newest, 'bin');
 }
 
 async function postgresUser(): Promise<{ uid: number; gid: number }> {
-	const [uid, gid] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+	const [uid, gid] = await Promise.all([
+		run('id', ['-u', 'postgres']),
+		run('id', ['-g', 'postgres']),
+	]);
 	return { uid: Number(uid.stdout), gid: Number(gid.stdout) };
 }

@@ -5,7 +5,13 @@ import { join } from 'node:path';
 
 import { startEmulator, type Emulator } from '../emulator';
 import { createN8nHome, type N8nHome } from './n8n';
-import { filestackCredential, filestackNode, linearWorkflow, manualTrigger, readFileFromDisk } from './workflows';
+import {
+	filestackCredential,
+	filestackNode,
+	linearWorkflow,
+	manualTrigger,
+	readFileFromDisk,
+} from './workflows';
 
 // A real n8n 1.123.81 with the packed package installed as a community package, run from its CLI.
 const API_KEY = 'E2E_SMOKE_KEY';
@@ -49,7 +55,10 @@ it.each(['default', 'filesystem'] as const)(
 
 		const { code, run, stderr } = await home.execute('e2eSmokeUpload');
 
-		expect({ code, error: run.data.resultData.error?.message }).toEqual({ code: 0, error: undefined });
+		expect({ code, error: run.data.resultData.error?.message }).toEqual({
+			code: 0,
+			error: undefined,
+		});
 		expect(stderr).not.toMatch(/error/i);
 		const [read] = run.data.resultData.runData['Read File'][0].data!.main[0];
 		expect(read.binary?.data.id).toEqual(

@@ -6,8 +6,19 @@ import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import { nodeTransport } from '../harness/nodeTransport';
-import { createN8nHome, n8nFlavor, type N8nHome, type N8nServer, type StoredExecution } from './n8n';
-import { filestackCredential, linearWorkflow, type CredentialFile, type WorkflowNode } from './workflows';
+import {
+	createN8nHome,
+	n8nFlavor,
+	type N8nHome,
+	type N8nServer,
+	type StoredExecution,
+} from './n8n';
+import {
+	filestackCredential,
+	linearWorkflow,
+	type CredentialFile,
+	type WorkflowNode,
+} from './workflows';
 
 // A real n8n (1.x or 2.x, see n8n.ts) with the packed package installed: an active workflow that starts with the
 // Filestack Trigger, reached over HTTP by curl and by the emulator's own signed deliveries.
@@ -73,7 +84,10 @@ function eventBody(id: number, action = 'fp.upload'): string {
 }
 
 /** Filestack's headers for a body: a timestamp `age` seconds old and its signature. */
-function signedHeaders(body: string, { secret = WEBHOOK_SECRET, age = 0 } = {}): Record<string, string> {
+function signedHeaders(
+	body: string,
+	{ secret = WEBHOOK_SECRET, age = 0 } = {},
+): Record<string, string> {
 	const timestamp = String(nowSeconds() - age);
 	return { 'FS-Timestamp': timestamp, 'FS-Signature': sign(secret, timestamp, body) };
 }
@@ -103,7 +117,8 @@ async function curlPost(body: string, headers: Record<string, string> = {}) {
 }
 
 const finished = ({ status }: StoredExecution) => !['new', 'running', 'waiting'].includes(status);
-const progress = (executions: StoredExecution[]) => executions.map(({ id, status }) => `${id}:${status}`).join();
+const progress = (executions: StoredExecution[]) =>
+	executions.map(({ id, status }) => `${id}:${status}`).join();
 
 /** The stored executions once none has appeared or changed for QUIET_MS and all have finished. */
 async function settledExecutions(timeoutMs = 60_000): Promise<StoredExecution[]> {
@@ -120,7 +135,9 @@ async function settledExecutions(timeoutMs = 60_000): Promise<StoredExecution[]>
 			return current;
 		}
 	}
-	throw new Error(`The executions did not settle within ${timeoutMs} ms:\n${server.log().slice(-4000)}`);
+	throw new Error(
+		`The executions did not settle within ${timeoutMs} ms:\n${server.log().slice(-4000)}`,
+	);
 }
 
 /** What the trigger emitted in a stored execution. */
@@ -232,7 +249,9 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 	}
 
 	const deadline = Date.now() + 30_000;
-	while (emulator.webhooks.every(({ status, error }) => status === undefined && error === undefined)) {
+	while (
+		emulator.webhooks.every(({ status, error }) => status === undefined && error === undefined)
+	) {
 		if (Date.now() > deadline) throw new Error('The emulator never finished its delivery');
 		await sleep(POLL_MS);
 	}
@@ -250,20 +269,25 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 
 it('stored exactly the executions of the deliveries it accepted', async () => {
 	const executions = await settledExecutions();
-	expect(executions.map((execution) => (emitted(execution)[0] as { id: number }).id)).toEqual([9001, 9002, 1]);
+	expect(executions.map((execution) => (emitted(execution)[0] as { id: number }).id)).toEqual([
+		9001, 9002, 1,
+	]);
 });
 
 // n8n 2.x (2.41 at least) does not save a webhook's change to static data saved before (see trigger/deliveryLog.ts),
 // so there the ids after the first live in n8n's memory only, and a restart forgets them.
 const itOnSavedStaticData = n8nFlavor() === '2.x' ? it.skip : it;
 
-itOnSavedStaticData('still answers a replay as a duplicate after n8n restarts: the ids are in static data', async () => {
-	await server.stop();
-	server = await home.start();
-	await server.waitForWebhook(WEBHOOK_PATH);
+itOnSavedStaticData(
+	'still answers a replay as a duplicate after n8n restarts: the ids are in static data',
+	async () => {
+		await server.stop();
+		server = await home.start();
+		await server.waitForWebhook(WEBHOOK_PATH);
 
-	const body = eventBody(9002);
-	const replayed = await deliver(body, signedHeaders(body));
-	expect(replayed).toMatchObject({ status: 200, added: [] });
-	expect(JSON.parse(replayed.answer)).toEqual({ received: true, ignored: 'duplicate delivery' });
-});
+		const body = eventBody(9002);
+		const replayed = await deliver(body, signedHeaders(body));
+		expect(replayed).toMatchObject({ status: 200, added: [] });
+		expect(JSON.parse(replayed.answer)).toEqual({ received: true, ignored: 'duplicate delivery' });
+	},
+);

@@ -37,7 +37,12 @@ export function linearWorkflow(id: string, nodes: WorkflowNode[]) {
 }
 
 export function manualTrigger(): WorkflowNode {
-	return { name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, parameters: {} };
+	return {
+		name: 'Manual Trigger',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		parameters: {},
+	};
 }
 
 /** n8n's "Read/Write Files from Disk" node reading one file into binary field `data`, streamed. */
@@ -51,7 +56,11 @@ export function readFileFromDisk(path: string, name = 'Read File'): WorkflowNode
 }
 
 /** A Filestack credential pointing every API at the emulator's single origin. */
-export function filestackCredential(id: string, emulatorUrl: string, data: Record<string, unknown>): CredentialFile {
+export function filestackCredential(
+	id: string,
+	emulatorUrl: string,
+	data: Record<string, unknown>,
+): CredentialFile {
 	return {
 		id,
 		name: `Filestack ${id}`,

@@ -21,7 +21,9 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 	const path = parseCdnPath(url.pathname);
 	const app = appOf(state, path);
 	const credentials = path.credentials ?? credentialsIn(url.searchParams);
-	const handles = path.sources.flatMap((source) => (source.kind === 'handle' ? [source.handle] : []));
+	const handles = path.sources.flatMap((source) =>
+		source.kind === 'handle' ? [source.handle] : [],
+	);
 	if (path.tasks.some((task) => task.name === 'video_convert')) {
 		authorize(app, credentials, { calls: ['convert'], handles });
 		await videoConvert(state, exchange, path, app);
@@ -29,13 +31,19 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 	}
 	authorize(app, credentials, { calls: callsOf(path.tasks), handles });
 	const last = path.tasks[path.tasks.length - 1] as Task | undefined;
-	if (path.tasks.some((task) => task.name === 'store') && last?.name !== 'store') throw badRequest('store must be the last task');
+	if (path.tasks.some((task) => task.name === 'store') && last?.name !== 'store')
+		throw badRequest('store must be the last task');
 
 	const chain = { 'x-emulator-tasks': taskChain(path.tasks) };
 	if (last?.name === 'run_workflow') {
 		const workflow = param(last, 'id');
 		if (!workflow) throw badRequest('run_workflow needs an id');
-		sendJson(res, 200, { jobid: randomUUID(), workflow, sources: handles, status: 'Pending' }, chain);
+		sendJson(
+			res,
+			200,
+			{ jobid: randomUUID(), workflow, sources: handles, status: 'Pending' },
+			chain,
+		);
 		return;
 	}
 	const result = await produce(state, path);
@@ -46,7 +54,8 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 			sendJson(res, 200, await storeResult(state, app, result, last), chain);
 		} else {
 			const headers: Record<string, string> = path.tasks.length > 0 ? { ...chain } : {};
-			if (url.searchParams.get('dl') === 'true') headers['Content-Disposition'] = contentDisposition(result.filename, 'attachment');
+			if (url.searchParams.get('dl') === 'true')
+				headers['Content-Disposition'] = contentDisposition(result.filename, 'attachment');
 			await sendFile(req, res, result, headers);
 		}
 	} finally {
@@ -58,11 +67,13 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 function appOf(state: EmulatorState, path: CdnPath): AppConfig {
 	if (path.apiKey !== undefined) {
 		const app = state.apps.get(path.apiKey);
-		if (!app) throw badRequest(`Invalid application: "${path.apiKey}" is neither an API key nor a task`);
+		if (!app)
+			throw badRequest(`Invalid application: "${path.apiKey}" is neither an API key nor a task`);
 		return app;
 	}
 	const handle = path.sources.find((source) => source.kind === 'handle');
-	if (!handle || handle.kind !== 'handle') throw badRequest('An API key (first path segment) is required for external URLs');
+	if (!handle || handle.kind !== 'handle')
+		throw badRequest('An API key (first path segment) is required for external URLs');
 	const file = state.files.get(handle.handle);
 	if (!file) throw notFound();
 	return state.ownerOf(file);

@@ -34,7 +34,8 @@ async function main(): Promise<void> {
 				apiKey,
 				appSecret: values.secret ?? env('SECRET'),
 				intelligentIngestion: values.fii ?? env('FII') === 'true',
-				webhook: webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
+				webhook:
+					webhookUrl && webhookSecret ? { url: webhookUrl, secret: webhookSecret } : undefined,
 			},
 		],
 		faults: faults ? (JSON.parse(faults) as object) : undefined,
@@ -50,6 +51,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`Filestack emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(
+		`Filestack emulator: ${error instanceof Error ? error.message : String(error)}\n`,
+	);
 	process.exit(1);
 });

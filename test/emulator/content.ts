@@ -29,7 +29,8 @@ export class Content {
 		const handles: FileHandle[] = [];
 		try {
 			for (const segment of this.segments) handles.push(await open(segment, 'r'));
-			for (const handle of handles) yield* handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>;
+			for (const handle of handles)
+				yield* handle.createReadStream({ autoClose: false }) as AsyncIterable<Buffer>;
 		} finally {
 			await Promise.all(handles.map(async (handle) => await handle.close()));
 		}

@@ -95,13 +95,15 @@ export class Faults implements FaultSettings {
 	/** The fault for a request on `route`, if any: scheduled failures first, then the rates. */
 	pick(route: RouteName): Fault | undefined {
 		const scheduled = this.scheduled.get(route)?.shift();
-		if (scheduled !== undefined) return scheduled === 'cutoff' ? { kind: 'cutoff' } : { kind: 'status', status: scheduled };
+		if (scheduled !== undefined)
+			return scheduled === 'cutoff' ? { kind: 'cutoff' } : { kind: 'status', status: scheduled };
 		if (route === 'put') {
 			if (this.roll(this.putCutoffRate)) return { kind: 'cutoff' };
 			if (this.roll(this.putFailureRate)) return { kind: 'status', status: 500 };
 			return undefined;
 		}
-		if (this.roll(this.apiThrottleRate)) return { kind: 'status', status: 429, retryAfter: this.retryAfterSeconds };
+		if (this.roll(this.apiThrottleRate))
+			return { kind: 'status', status: 429, retryAfter: this.retryAfterSeconds };
 		if (this.roll(this.apiFailureRate)) return { kind: 'status', status: this.apiFailureStatus };
 		return undefined;
 	}

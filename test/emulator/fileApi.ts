@@ -13,9 +13,17 @@ import type { EmulatorState } from './state';
 /** GET/HEAD /api/file/<handle>: the content. */
 export async function readFile(state: EmulatorState, { req, res, url }: Exchange): Promise<void> {
 	const file = fileOf(state, url);
-	authorize(state.ownerOf(file), credentialsIn(url.searchParams), { calls: ['read'], handles: [file.handle] });
+	authorize(state.ownerOf(file), credentialsIn(url.searchParams), {
+		calls: ['read'],
+		handles: [file.handle],
+	});
 	const attachment = url.searchParams.get('dl') === 'true';
-	await sendFile(req, res, file, attachment ? { 'Content-Disposition': contentDisposition(file.filename, 'attachment') } : {});
+	await sendFile(
+		req,
+		res,
+		file,
+		attachment ? { 'Content-Disposition': contentDisposition(file.filename, 'attachment') } : {},
+	);
 }
 
 /** DELETE /api/file/<handle>?key=APIKEY&policy=…&signature=… */
@@ -36,15 +44,25 @@ export async function deleteFile(state: EmulatorState, { res, url }: Exchange): 
  * POST /api/file/<handle>: new content from a form `url=…`, a multipart `fileUpload` field or the raw body
  * (streamed to disk), optionally base64-decoded; swapped in only once complete.
  */
-export async function overwriteFile(state: EmulatorState, { req, res, url, entry }: Exchange): Promise<void> {
+export async function overwriteFile(
+	state: EmulatorState,
+	{ req, res, url, entry }: Exchange,
+): Promise<void> {
 	const file = fileOf(state, url);
 	const app = state.ownerOf(file);
 	const credentials = credentialsIn(url.searchParams);
 	const decode = url.searchParams.get('base64decode') === 'true';
 	const temp = state.tempPath('overwrite');
-	const content = await removedOnFailure(temp, newContent(state, { req, entry }, file, credentials, temp, decode));
+	const content = await removedOnFailure(
+		temp,
+		newContent(state, { req, entry }, file, credentials, temp, decode),
+	);
 	const given = content.mimetype;
-	const updated = await state.files.replace(file.handle, [content.spooled], given && given !== OCTET_STREAM ? given : undefined);
+	const updated = await state.files.replace(
+		file.handle,
+		[content.spooled],
+		given && given !== OCTET_STREAM ? given : undefined,
+	);
 	const body = {
 		url: `${state.origin}/api/file/${updated.handle}`,
 		mimetype: updated.mimetype,
@@ -78,7 +96,11 @@ async function newContent(
 	}
 	authorize(app, credentials, { calls: ['write'], handles: [file.handle] });
 	const boundary = /^multipart\/form-data;.*boundary="?([^";]+)"?/i.exec(type)?.[1];
-	if (!boundary) return { spooled: await spool(filter(req), temp), mimetype: type.split(';')[0].trim() || undefined };
+	if (!boundary)
+		return {
+			spooled: await spool(filter(req), temp),
+			mimetype: type.split(';')[0].trim() || undefined,
+		};
 	const form = formFile(req, boundary, 'fileUpload');
 	const spooled = await spool(filter(form.bytes), temp);
 	if (!form.info.found) throw badRequest('Parameters are invalid: no fileUpload file in the form');

@@ -83,10 +83,19 @@ export class FileStore {
 	}
 
 	/** New content for an existing handle (overwrite), swapped in at once; reads already begun see the old bytes. */
-	async replace(handle: string, pieces: readonly Spooled[], mimetype?: string): Promise<StoredFile> {
+	async replace(
+		handle: string,
+		pieces: readonly Spooled[],
+		mimetype?: string,
+	): Promise<StoredFile> {
 		const record = this.require(handle);
 		const content = await this.moveIn(handle, pieces);
-		const updated = { ...record, size: sizeOf(pieces), content, mimetype: mimetype ?? record.mimetype };
+		const updated = {
+			...record,
+			size: sizeOf(pieces),
+			content,
+			mimetype: mimetype ?? record.mimetype,
+		};
 		this.records.set(handle, updated);
 		await record.content.remove();
 		return updated;
@@ -128,7 +137,10 @@ export class FileStore {
 	private newHandle(): string {
 		let handle: string;
 		do {
-			handle = Array.from({ length: 20 }, () => HANDLE_ALPHABET[randomInt(HANDLE_ALPHABET.length)]).join('');
+			handle = Array.from(
+				{ length: 20 },
+				() => HANDLE_ALPHABET[randomInt(HANDLE_ALPHABET.length)],
+			).join('');
 		} while (this.records.has(handle));
 		return handle;
 	}

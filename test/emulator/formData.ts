@@ -14,7 +14,11 @@ const MAX_HEADERS = 16 * 1024;
  * Streams the content of one file field of a `multipart/form-data` body (the field named `field`, or else the first
  * part with a file name) without holding more than a chunk and a boundary; the rest of the body is read and dropped.
  */
-export function formFile(source: AsyncIterable<Buffer>, boundary: string, field: string): { info: FormFileInfo; bytes: AsyncGenerator<Buffer> } {
+export function formFile(
+	source: AsyncIterable<Buffer>,
+	boundary: string,
+	field: string,
+): { info: FormFileInfo; bytes: AsyncGenerator<Buffer> } {
 	const info: FormFileInfo = { found: false };
 	const delimiter = Buffer.from(`\r\n--${boundary}`);
 
@@ -46,7 +50,8 @@ export function formFile(source: AsyncIterable<Buffer>, boundary: string, field:
 				} else if (state === 'headers') {
 					const end = buffer.indexOf(CRLF_CRLF);
 					if (end === -1) {
-						if (buffer.length > MAX_HEADERS) throw badRequest('Malformed multipart body: part headers too long');
+						if (buffer.length > MAX_HEADERS)
+							throw badRequest('Malformed multipart body: part headers too long');
 						break;
 					}
 					const headers = buffer.subarray(0, end).toString('utf8');
@@ -54,7 +59,11 @@ export function formFile(source: AsyncIterable<Buffer>, boundary: string, field:
 					const filename = /filename="([^"]*)"/i.exec(headers)?.[1];
 					wanted = name === field || filename !== undefined;
 					if (wanted) {
-						Object.assign(info, { found: true, filename, mimetype: /^content-type:\s*([^;\r\n]+)/im.exec(headers)?.[1].trim() });
+						Object.assign(info, {
+							found: true,
+							filename,
+							mimetype: /^content-type:\s*([^;\r\n]+)/im.exec(headers)?.[1].trim(),
+						});
 					}
 					buffer = buffer.subarray(end + CRLF_CRLF.length);
 					state = 'body';
@@ -62,7 +71,8 @@ export function formFile(source: AsyncIterable<Buffer>, boundary: string, field:
 				}
 			}
 		}
-		if (state !== 'done') throw badRequest('Malformed multipart body: the closing boundary is missing');
+		if (state !== 'done')
+			throw badRequest('Malformed multipart body: the closing boundary is missing');
 	}
 
 	return { info, bytes: bytes() };

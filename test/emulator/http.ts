@@ -5,7 +5,12 @@ import { badRequest, EmulatorError } from './errors';
 
 type Headers = Record<string, string | number>;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Headers = {}): void {
+export function sendJson(
+	res: ServerResponse,
+	status: number,
+	body: unknown,
+	headers: Headers = {},
+): void {
 	const text = JSON.stringify(body);
 	res.writeHead(status, {
 		'Content-Type': 'application/json',
@@ -15,7 +20,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 	res.end(text);
 }
 
-export function sendText(res: ServerResponse, status: number, text: string, headers: Headers = {}): void {
+export function sendText(
+	res: ServerResponse,
+	status: number,
+	text: string,
+	headers: Headers = {},
+): void {
 	res.writeHead(status, {
 		'Content-Type': 'text/plain; charset=utf-8',
 		'Content-Length': Buffer.byteLength(text),
@@ -25,11 +35,21 @@ export function sendText(res: ServerResponse, status: number, text: string, head
 }
 
 /** An S3-style error document. */
-export function sendS3Error(res: ServerResponse, status: number, code: string, message: string, headers: Headers = {}): void {
+export function sendS3Error(
+	res: ServerResponse,
+	status: number,
+	code: string,
+	message: string,
+	headers: Headers = {},
+): void {
 	const xml =
 		'<?xml version="1.0" encoding="UTF-8"?>\n' +
 		`<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><RequestId>EMULATOR</RequestId></Error>`;
-	res.writeHead(status, { 'Content-Type': 'application/xml', 'Content-Length': Buffer.byteLength(xml), ...headers });
+	res.writeHead(status, {
+		'Content-Type': 'application/xml',
+		'Content-Length': Buffer.byteLength(xml),
+		...headers,
+	});
 	res.end(xml);
 }
 
@@ -81,7 +101,8 @@ export async function readJsonBody(req: IncomingMessage): Promise<Record<string,
 	} catch {
 		throw badRequest('Invalid JSON body');
 	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badRequest('JSON body must be an object');
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+		throw badRequest('JSON body must be an object');
 	return parsed as Record<string, unknown>;
 }
 

@@ -96,7 +96,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		async reset() {
 			await webhooks.reset();
 			await files.clear();
-			for (const upload of state.uploads.values()) await rm(upload.dir, { recursive: true, force: true });
+			for (const upload of state.uploads.values())
+				await rm(upload.dir, { recursive: true, force: true });
 			state.uploads.clear();
 			state.putTargets.clear();
 			state.videoJobs.clear();

@@ -2,7 +2,20 @@
  * Plausible answers of Filestack's intelligence tasks. The emulator has no models: answers are derived from the
  * file's MD5, so the same file always gets the same answer.
  */
-const LABELS = ['animal', 'building', 'car', 'cat', 'document', 'dog', 'food', 'landscape', 'person', 'plant', 'sky', 'text'];
+const LABELS = [
+	'animal',
+	'building',
+	'car',
+	'cat',
+	'document',
+	'dog',
+	'food',
+	'landscape',
+	'person',
+	'plant',
+	'sky',
+	'text',
+];
 
 export function intelligenceResult(task: string, md5: string): unknown {
 	const bytes = Buffer.from(md5, 'hex');
@@ -37,5 +50,10 @@ function ocr(bytes: Buffer) {
 
 function box(bytes: Buffer, index: number) {
 	const at = (index * 4) % 12;
-	return { height: 10 + bytes[at], left: bytes[at + 1], top: bytes[at + 2], width: 20 + bytes[at + 3] };
+	return {
+		height: 10 + bytes[at],
+		left: bytes[at + 1],
+		top: bytes[at + 2],
+		width: 20 + bytes[at + 3],
+	};
 }

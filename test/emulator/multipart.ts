@@ -11,7 +11,15 @@ import { authorize, credentialsIn } from './security';
 import type { Spooled } from './spool';
 import type { EmulatorState } from './state';
 import type { Upload } from './uploads';
-import { invalid, optionalString, requireInteger, requireString, storeOptions, uploadTags, workflowIds } from './validate';
+import {
+	invalid,
+	optionalString,
+	requireInteger,
+	requireString,
+	storeOptions,
+	uploadTags,
+	workflowIds,
+} from './validate';
 
 type Body = Record<string, unknown>;
 
@@ -66,7 +74,8 @@ export async function uploadPart(state: EmulatorState, { res, json }: Exchange):
 	}
 	let offset: number | undefined;
 	if (json.fii === true) {
-		if (!app.intelligentIngestion) throw badRequest('Intelligent Ingestion is not enabled for this application');
+		if (!app.intelligentIngestion)
+			throw badRequest('Intelligent Ingestion is not enabled for this application');
 		offset = requireInteger(json, 'offset', 0);
 	}
 	const token = randomBytes(32).toString('hex');
@@ -80,24 +89,35 @@ export async function uploadPart(state: EmulatorState, { res, json }: Exchange):
 	};
 	state.putTargets.set(token, { uploadId: upload.id, part, offset, size, md5, headers });
 	const query = `partNumber=${part}&uploadId=${upload.id}&X-Amz-Expires=3600&X-Amz-Signature=${token}`;
-	sendJson(res, 200, { url: `${state.origin}/s3${upload.uri}/${part}?${query}`, headers, location_url: state.origin });
+	sendJson(res, 200, {
+		url: `${state.origin}/s3${upload.uri}/${part}?${query}`,
+		headers,
+		location_url: state.origin,
+	});
 }
 
 /** POST /multipart/commit: an FII part whose chunks have all arrived; `size` is the whole file's size. */
 export async function commit(state: EmulatorState, { res, json }: Exchange): Promise<void> {
 	const { app, upload } = openUploadOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
-	if (!app.intelligentIngestion) throw badRequest('Intelligent Ingestion is not enabled for this application');
+	if (!app.intelligentIngestion)
+		throw badRequest('Intelligent Ingestion is not enabled for this application');
 	const part = requireInteger(json, 'part', 1, MAX_PART_NUMBER);
-	if (requireInteger(json, 'size', 0) !== upload.size) throw invalid('size', `the whole file size, ${upload.size}, is expected`);
+	if (requireInteger(json, 'size', 0) !== upload.size)
+		throw invalid('size', `the whole file size, ${upload.size}, is expected`);
 	const chunks = upload.chunks.get(part);
 	// Walk the chunks from offset 0; a chunk re-sent smaller after a failure replaces the one at its offset.
 	const ordered: Spooled[] = [];
-	for (let at = 0, chunk = chunks?.get(0); chunk; chunk = chunk.size === 0 ? undefined : chunks?.get(at)) {
+	for (
+		let at = 0, chunk = chunks?.get(0);
+		chunk;
+		chunk = chunk.size === 0 ? undefined : chunks?.get(at)
+	) {
 		ordered.push(chunk);
 		at += chunk.size;
 	}
-	if (ordered.length === 0) throw badRequest(`invalid params: part ${part} has no chunks at offset 0`);
+	if (ordered.length === 0)
+		throw badRequest(`invalid params: part ${part} has no chunks at offset 0`);
 	upload.commits.set(part, ordered);
 	sendJson(res, 200, {});
 }
@@ -115,13 +135,18 @@ export async function complete(state: EmulatorState, { res, json }: Exchange): P
 		return;
 	}
 	const filename = requireString(json, 'filename');
-	if (requireInteger(json, 'size', 0) !== upload.size) throw invalid('size', `the size given at start, ${upload.size}, is expected`);
+	if (requireInteger(json, 'size', 0) !== upload.size)
+		throw invalid('size', `the size given at start, ${upload.size}, is expected`);
 	const store = json.store === undefined ? upload.store : storeOptions(json.store);
 	const workflows = workflowIds((json.store as Body | undefined)?.workflows, 'store.workflows');
 	const tags = uploadTags(json.upload_tags);
-	const pieces = json.parts === undefined ? committedChunks(upload) : listedParts(state, upload, json.parts);
+	const pieces =
+		json.parts === undefined ? committedChunks(upload) : listedParts(state, upload, json.parts);
 	const total = pieces.reduce((sum, piece) => sum + piece.size, 0);
-	if (total !== upload.size) throw badRequest(`invalid params: size (the parts hold ${total} bytes, ${upload.size} declared)`);
+	if (total !== upload.size)
+		throw badRequest(
+			`invalid params: size (the parts hold ${total} bytes, ${upload.size} declared)`,
+		);
 
 	if (upload.completing || upload.answered202 < state.faults.complete202Count) {
 		if (!upload.completing) upload.answered202++;
@@ -143,7 +168,8 @@ export async function complete(state: EmulatorState, { res, json }: Exchange): P
 		upload.completing = false;
 	}
 	await rm(upload.dir, { recursive: true, force: true });
-	for (const [token, target] of state.putTargets) if (target.uploadId === upload.id) state.putTargets.delete(token);
+	for (const [token, target] of state.putTargets)
+		if (target.uploadId === upload.id) state.putTargets.delete(token);
 	sendUploadEvent(state, app, file);
 	upload.result = {
 		handle: file.handle,
@@ -180,12 +206,19 @@ function listedParts(state: EmulatorState, upload: Upload, parts: unknown): Spoo
 	if (!Array.isArray(parts)) throw invalid('parts', 'an array of {part_number, etag}');
 	return parts.map((item: unknown, index) => {
 		const { part_number: number, etag } = (item ?? {}) as Body;
-		if (number !== index + 1) throw invalid('parts', `item ${index} must have part_number ${index + 1}`);
+		if (number !== index + 1)
+			throw invalid('parts', `item ${index} must have part_number ${index + 1}`);
 		const part = upload.parts.get(index + 1);
 		if (!part) throw invalid('parts', `part ${number} was never uploaded`);
-		if (etag !== part.etag) throw invalid('parts', `part ${number}: etag ${JSON.stringify(etag)} is not ${JSON.stringify(part.etag)}`);
+		if (etag !== part.etag)
+			throw invalid(
+				'parts',
+				`part ${number}: etag ${JSON.stringify(etag)} is not ${JSON.stringify(part.etag)}`,
+			);
 		if (index < parts.length - 1 && part.size < state.minPartSize) {
-			throw badRequest(`EntityTooSmall: part ${number} has ${part.size} bytes, the minimum is ${state.minPartSize}`);
+			throw badRequest(
+				`EntityTooSmall: part ${number} has ${part.size} bytes, the minimum is ${state.minPartSize}`,
+			);
 		}
 		return part;
 	});
@@ -197,7 +230,8 @@ function committedChunks(upload: Upload): Spooled[] {
 	numbers.forEach((number, index) => {
 		if (number !== index + 1) throw invalid('parts', `part ${index + 1} was not committed`);
 	});
-	if (numbers.length === 0 && upload.size > 0) throw invalid('parts', 'no parts listed and none committed');
+	if (numbers.length === 0 && upload.size > 0)
+		throw invalid('parts', 'no parts listed and none committed');
 	return numbers.flatMap((number) => upload.commits.get(number) as Spooled[]);
 }
 
@@ -213,9 +247,11 @@ function uploadOf(state: EmulatorState, json: Body): { app: AppConfig; upload: U
 	const app = appOf(state, json);
 	const id = requireString(json, 'upload_id');
 	const upload = state.uploads.get(id);
-	if (!upload || upload.apiKey !== app.apiKey) throw badRequest(`invalid params: upload_id (unknown upload ${id})`);
+	if (!upload || upload.apiKey !== app.apiKey)
+		throw badRequest(`invalid params: upload_id (unknown upload ${id})`);
 	if (requireString(json, 'uri') !== upload.uri) throw invalid('uri', 'not the uri of this upload');
-	if (requireString(json, 'region') !== upload.region) throw invalid('region', 'not the region of this upload');
+	if (requireString(json, 'region') !== upload.region)
+		throw invalid('region', 'not the region of this upload');
 	return { app, upload };
 }
 

@@ -7,7 +7,14 @@ import { authorize, credentialsIn } from './security';
 import { contentOf } from './sources';
 import { removedOnFailure } from './spool';
 import type { EmulatorState } from './state';
-import { invalid, optionalString, requireString, storeOptions, uploadTags, workflowIds } from './validate';
+import {
+	invalid,
+	optionalString,
+	requireString,
+	storeOptions,
+	uploadTags,
+	workflowIds,
+} from './validate';
 
 type Body = Record<string, unknown>;
 
@@ -22,7 +29,8 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 	if (!Array.isArray(json.tasks)) throw invalid('tasks', 'an array of {name, params}');
 	const tasks = json.tasks.map((task: unknown, index) => {
 		const { name, params } = (task ?? {}) as Body;
-		if (name !== 'store' && name !== 'security') throw invalid(`tasks[${index}].name`, 'the emulator supports store and security');
+		if (name !== 'store' && name !== 'security')
+			throw invalid(`tasks[${index}].name`, 'the emulator supports store and security');
 		return { name, params: (params ?? {}) as Body };
 	});
 	const security = tasks.find((task) => task.name === 'security');
@@ -31,8 +39,11 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 	const stores = tasks.filter((task) => task.name === 'store');
 	if (stores.length === 0) throw invalid('tasks', 'a store task is required');
 	const params = stores[0].params;
-	const workflows = stores.flatMap((store) => workflowIds(store.params.workflows, 'store.workflows') ?? []);
-	if (!Array.isArray(json.sources) || json.sources.length !== 1) throw invalid('sources', 'exactly one source');
+	const workflows = stores.flatMap(
+		(store) => workflowIds(store.params.workflows, 'store.workflows') ?? [],
+	);
+	if (!Array.isArray(json.sources) || json.sources.length !== 1)
+		throw invalid('sources', 'exactly one source');
 	const [item] = json.sources as unknown[];
 	const source = typeof item === 'string' ? { source: item } : ((item ?? {}) as Body);
 	if (typeof source.source !== 'string') throw invalid('sources', 'a URL, or {source, headers}');
@@ -42,7 +53,10 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 	const temp = state.tempPath('process');
 	const decode = params.base64decode === true;
 	const headers = (source.headers ?? {}) as Record<string, string>;
-	const content = await removedOnFailure(temp, contentOf(source.source, temp, headers, decode ? base64Decode : undefined));
+	const content = await removedOnFailure(
+		temp,
+		contentOf(source.source, temp, headers, decode ? base64Decode : undefined),
+	);
 	const file = await state.files.add([content.spooled], {
 		apiKey,
 		filename: optionalString(params, 'filename') || content.filename,

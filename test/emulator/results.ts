@@ -27,7 +27,8 @@ export async function produce(state: EmulatorState, path: CdnPath): Promise<Resu
 	let result: Result;
 	if (screenshot) {
 		const [source] = path.sources;
-		if (path.list || source.kind !== 'url') throw badRequest('urlscreenshot needs one external URL as its source');
+		if (path.list || source.kind !== 'url')
+			throw badRequest('urlscreenshot needs one external URL as its source');
 		const width = clamp(param(screenshot, 'width'), 1024, 1920);
 		const height = clamp(param(screenshot, 'height'), 768, 8000);
 		const png = syntheticPng(width, height, source.url);
@@ -36,11 +37,17 @@ export async function produce(state: EmulatorState, path: CdnPath): Promise<Resu
 	} else if (task('zip')) {
 		result = await zipOf(state, path.sources);
 	} else {
-		if (path.list) throw badRequest('Several sources are only supported by the zip task in the emulator');
+		if (path.list)
+			throw badRequest('Several sources are only supported by the zip task in the emulator');
 		result = await resolveSource(state, path.sources[0]);
 	}
 	const format = param(task('output'), 'format', 'f');
-	if (format) result = { ...result, mimetype: mimetypeOfExtension(format), filename: withExtension(result.filename, format) };
+	if (format)
+		result = {
+			...result,
+			mimetype: mimetypeOfExtension(format),
+			filename: withExtension(result.filename, format),
+		};
 	return result;
 }
 
@@ -61,7 +68,13 @@ export async function discard(result: Result): Promise<void> {
 }
 
 function temporaryResult(spooled: Spooled, mimetype: string, filename: string): Result {
-	return { content: Content.of([spooled]), size: spooled.size, mimetype, filename, temporary: true };
+	return {
+		content: Content.of([spooled]),
+		size: spooled.size,
+		mimetype,
+		filename,
+		temporary: true,
+	};
 }
 
 async function zipOf(state: EmulatorState, sources: readonly Source[]): Promise<Result> {
@@ -72,7 +85,8 @@ async function zipOf(state: EmulatorState, sources: readonly Source[]): Promise<
 		const entries = items.map((item) => {
 			const count = taken.get(item.filename) ?? 0;
 			taken.set(item.filename, count + 1);
-			const name = count === 0 ? item.filename : item.filename.replace(/(\.[^.]*)?$/, ` (${count})$1`);
+			const name =
+				count === 0 ? item.filename : item.filename.replace(/(\.[^.]*)?$/, ` (${count})$1`);
 			return { name, content: item.content, size: item.size };
 		});
 		const spooled = await spool(zipArchive(entries), state.tempPath('zip'));

@@ -8,7 +8,11 @@ import { type ApiKind, findRoute, type Route } from './routes';
 import type { EmulatorState, RequestLogEntry } from './state';
 
 /** Logs the request, applies the faults in force, runs its route and renders any error the way that API would. */
-export async function dispatch(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function dispatch(
+	state: EmulatorState,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	const method = req.method ?? 'GET';
 	const url = new URL(req.url ?? '/', state.origin);
 	const route = findRoute(method, url.pathname);
@@ -40,7 +44,13 @@ export async function dispatch(state: EmulatorState, req: IncomingMessage, res: 
 	}
 }
 
-async function inject(state: EmulatorState, route: Route, fault: Fault, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function inject(
+	state: EmulatorState,
+	route: Route,
+	fault: Fault,
+	req: IncomingMessage,
+	res: ServerResponse,
+): Promise<void> {
 	if (fault.kind === 'cutoff') {
 		// Let the first bytes of a body still to come arrive, then drop the connection without an answer.
 		if (!req.readableEnded) {
@@ -53,13 +63,21 @@ async function inject(state: EmulatorState, route: Route, fault: Fault, req: Inc
 		req.socket.destroy();
 		return;
 	}
-	const headers: Record<string, string> = fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
+	const headers: Record<string, string> =
+		fault.retryAfter === undefined ? {} : { 'Retry-After': String(fault.retryAfter) };
 	if (route.name === 'put') {
 		if (state.faults.putFailureReadsBody) for await (const chunk of req) void chunk;
 		else headers.Connection = 'close';
 	}
-	const message = fault.status === 429 ? 'Too many requests (emulated throttling)' : `Emulated failure (HTTP ${fault.status})`;
-	renderError(route.api, new EmulatorError(fault.status, message, s3Code(fault.status), headers), res);
+	const message =
+		fault.status === 429
+			? 'Too many requests (emulated throttling)'
+			: `Emulated failure (HTTP ${fault.status})`;
+	renderError(
+		route.api,
+		new EmulatorError(fault.status, message, s3Code(fault.status), headers),
+		res,
+	);
 }
 
 function s3Code(status: number): string {
@@ -80,7 +98,10 @@ function renderError(api: ApiKind, error: unknown, res: ServerResponse): void {
 	if (error instanceof PolicyError) {
 		status = 403;
 		code = 'AccessDenied';
-		message = api === 'upload' ? `Invalid App policy (${error.reason})` : `application [${error.apiKey}] policy error: ${error.reason}`;
+		message =
+			api === 'upload'
+				? `Invalid App policy (${error.reason})`
+				: `application [${error.apiKey}] policy error: ${error.reason}`;
 	} else if (error instanceof EmulatorError) {
 		({ status, s3Code: code, headers } = error);
 		message = error.message;
@@ -88,7 +109,12 @@ function renderError(api: ApiKind, error: unknown, res: ServerResponse): void {
 		message = `Emulator error: ${error instanceof Error ? error.message : String(error)}`;
 	}
 	if (api === 'upload' || api === 'process') {
-		sendJson(res, status, { error: message, c: randomUUID(), i: 'UPL-emu-1', t: unixSeconds() }, headers);
+		sendJson(
+			res,
+			status,
+			{ error: message, c: randomUUID(), i: 'UPL-emu-1', t: unixSeconds() },
+			headers,
+		);
 	} else if (api === 's3') {
 		sendS3Error(res, status, code, message, headers);
 	} else {

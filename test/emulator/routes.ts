@@ -45,7 +45,12 @@ export interface Route {
 	handle: Handler;
 }
 
-const uploadApi = (name: RouteName, handle: Handler): Route => ({ name, api: 'upload', readsJson: true, handle });
+const uploadApi = (name: RouteName, handle: Handler): Route => ({
+	name,
+	api: 'upload',
+	readsJson: true,
+	handle,
+});
 
 const fixed: Record<string, Route> = {
 	'POST /multipart/start': uploadApi('start', start),
@@ -59,18 +64,32 @@ const fixed: Record<string, Route> = {
 export function findRoute(method: string, pathname: string): Route | undefined {
 	const route = fixed[`${method} ${pathname}`];
 	if (route) return route;
-	if (pathname.startsWith('/s3/')) return method === 'PUT' ? { name: 'put', api: 's3', readsJson: false, handle: putPart } : undefined;
+	if (pathname.startsWith('/s3/'))
+		return method === 'PUT'
+			? { name: 'put', api: 's3', readsJson: false, handle: putPart }
+			: undefined;
 	if (pathname.startsWith('/api/file/')) return fileApiRoute(method, pathname);
-	if (!['GET', 'HEAD', 'POST'].includes(method) || pathname === '/' || /^\/(multipart|process|api)(\/|$)/.test(pathname)) {
+	if (
+		!['GET', 'HEAD', 'POST'].includes(method) ||
+		pathname === '/' ||
+		/^\/(multipart|process|api)(\/|$)/.test(pathname)
+	) {
 		return undefined;
 	}
-	if (/^\/[^/]+\/metadata$/.test(pathname)) return { name: 'metadata', api: 'cdn', readsJson: false, handle: metadata };
+	if (/^\/[^/]+\/metadata$/.test(pathname))
+		return { name: 'metadata', api: 'cdn', readsJson: false, handle: metadata };
 	return { name: cdnRouteName(pathname), api: 'cdn', readsJson: false, handle: cdnRequest };
 }
 
 function fileApiRoute(method: string, pathname: string): Route | undefined {
-	const file = (name: RouteName, handle: Handler): Route => ({ name, api: 'fileApi', readsJson: false, handle });
-	if (/^\/api\/file\/[^/]+\/metadata$/.test(pathname)) return method === 'GET' ? file('metadata', metadata) : undefined;
+	const file = (name: RouteName, handle: Handler): Route => ({
+		name,
+		api: 'fileApi',
+		readsJson: false,
+		handle,
+	});
+	if (/^\/api\/file\/[^/]+\/metadata$/.test(pathname))
+		return method === 'GET' ? file('metadata', metadata) : undefined;
 	if (!/^\/api\/file\/[^/]+$/.test(pathname)) return undefined;
 	if (method === 'GET' || method === 'HEAD') return file('fileRead', readFile);
 	if (method === 'DELETE') return file('delete', deleteFile);

@@ -15,7 +15,11 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 	const target = state.putTargets.get(token);
 	const upload = target && state.uploads.get(target.uploadId);
 	if (!target || !upload || url.pathname !== `/s3${upload.uri}/${target.part}`) {
-		throw new EmulatorError(403, 'The request signature we calculated does not match the signature you provided.', 'SignatureDoesNotMatch');
+		throw new EmulatorError(
+			403,
+			'The request signature we calculated does not match the signature you provided.',
+			'SignatureDoesNotMatch',
+		);
 	}
 	for (const [name, value] of Object.entries(target.headers)) {
 		if (req.headers[name.toLowerCase()] !== value) {
@@ -27,7 +31,11 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 		}
 	}
 	if (req.headers['content-length'] === undefined) {
-		throw new EmulatorError(411, 'You must provide the Content-Length HTTP header.', 'MissingContentLength');
+		throw new EmulatorError(
+			411,
+			'You must provide the Content-Length HTTP header.',
+			'MissingContentLength',
+		);
 	}
 
 	const temp = state.tempPath('put');
@@ -39,7 +47,8 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 	}
 
 	// Named after the content, so a concurrent retry with other bytes cannot overwrite a recorded part.
-	const name = target.offset === undefined ? `part-${target.part}` : `chunk-${target.part}-${target.offset}`;
+	const name =
+		target.offset === undefined ? `part-${target.part}` : `chunk-${target.part}-${target.offset}`;
 	const path = join(upload.dir, `${name}-${received.md5}`);
 	await rename(received.path, path);
 	const stored = { ...received, path };
@@ -55,13 +64,30 @@ export async function putPart(state: EmulatorState, { req, res, url }: Exchange)
 }
 
 /** Why a fully received body cannot become the part, if it cannot. */
-function refuse(received: Spooled, target: PutTarget, uploadOpen: boolean): EmulatorError | undefined {
+function refuse(
+	received: Spooled,
+	target: PutTarget,
+	uploadOpen: boolean,
+): EmulatorError | undefined {
 	if (received.size !== target.size) {
-		return new EmulatorError(400, `The body has ${received.size} bytes, ${target.size} were declared.`, 'IncompleteBody');
+		return new EmulatorError(
+			400,
+			`The body has ${received.size} bytes, ${target.size} were declared.`,
+			'IncompleteBody',
+		);
 	}
 	if (Buffer.from(received.md5, 'hex').toString('base64') !== target.md5) {
-		return new EmulatorError(400, 'The Content-MD5 you specified did not match what was received.', 'BadDigest');
+		return new EmulatorError(
+			400,
+			'The Content-MD5 you specified did not match what was received.',
+			'BadDigest',
+		);
 	}
-	if (!uploadOpen) return new EmulatorError(404, 'The specified upload does not exist or is already complete.', 'NoSuchUpload');
+	if (!uploadOpen)
+		return new EmulatorError(
+			404,
+			'The specified upload does not exist or is already complete.',
+			'NoSuchUpload',
+		);
 	return undefined;
 }

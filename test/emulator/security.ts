@@ -3,7 +3,17 @@ import type { AppConfig } from './apps';
 import { PolicyError } from './errors';
 
 /** The `call` values a policy may list. */
-export type Call = 'pick' | 'read' | 'stat' | 'write' | 'writeUrl' | 'store' | 'convert' | 'remove' | 'exif' | 'runWorkflow';
+export type Call =
+	| 'pick'
+	| 'read'
+	| 'stat'
+	| 'write'
+	| 'writeUrl'
+	| 'store'
+	| 'convert'
+	| 'remove'
+	| 'exif'
+	| 'runWorkflow';
 
 export interface Credentials {
 	policy?: string;
@@ -44,11 +54,14 @@ export function authorize(app: AppConfig, credentials: Credentials, need: Need):
 	const policyText = credentials.policy?.replace(/ /g, '+');
 	const signature = credentials.signature;
 	if (!policyText || !signature) {
-		throw deny(`proper credentials were not provided: (signature: "${signature ?? ''}"; policy "${policyText ?? ''}")`);
+		throw deny(
+			`proper credentials were not provided: (signature: "${signature ?? ''}"; policy "${policyText ?? ''}")`,
+		);
 	}
 	const expected = createHmac('sha256', app.appSecret).update(policyText).digest();
 	const given = Buffer.from(signature, 'hex');
-	if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw deny('signature does not match the policy');
+	if (given.length !== expected.length || !timingSafeEqual(given, expected))
+		throw deny('signature does not match the policy');
 
 	const policy = decodePolicy(policyText);
 	if (!policy) throw deny('policy is not base64-encoded JSON');
@@ -71,7 +84,9 @@ export function authorize(app: AppConfig, credentials: Credentials, need: Need):
 function decodePolicy(text: string): Policy | undefined {
 	try {
 		const json: unknown = JSON.parse(Buffer.from(text, 'base64').toString('utf8'));
-		return typeof json === 'object' && json !== null && !Array.isArray(json) ? (json as Policy) : undefined;
+		return typeof json === 'object' && json !== null && !Array.isArray(json)
+			? (json as Policy)
+			: undefined;
 	} catch {
 		return undefined;
 	}

@@ -40,7 +40,8 @@ export async function contentOf(
 		const spooled = await spool(filter(res), destination);
 		return { spooled, filename, mimetype: type || mimetypeOf(filename) };
 	}
-	const mimetype = mimetypeOf(filename) === 'application/octet-stream' ? 'text/plain' : mimetypeOf(filename);
+	const mimetype =
+		mimetypeOf(filename) === 'application/octet-stream' ? 'text/plain' : mimetypeOf(filename);
 	const spooled = await spool(filter([synthesize(source, mimetype)]), destination);
 	return { spooled, filename, mimetype };
 }

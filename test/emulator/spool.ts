@@ -33,7 +33,10 @@ export async function spool(source: Bytes, path: string): Promise<Spooled> {
 }
 
 /** Digests of bytes, computed in one pass as they stream by. */
-export async function digests(bytes: Bytes, algorithms: readonly string[]): Promise<Record<string, string>> {
+export async function digests(
+	bytes: Bytes,
+	algorithms: readonly string[],
+): Promise<Record<string, string>> {
 	const hashes = algorithms.map((algorithm) => createHash(algorithm));
 	for await (const chunk of bytes) for (const hash of hashes) hash.update(chunk);
 	return Object.fromEntries(algorithms.map((algorithm, i) => [algorithm, hashes[i].digest('hex')]));

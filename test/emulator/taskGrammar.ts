@@ -23,24 +23,82 @@ export interface CdnPath {
 
 /** Every task name the Python SDK emits, plus the ones only the docs or the JS SDK use. */
 export const KNOWN_TASKS: ReadonlySet<string> = new Set([
-	'resize', 'crop', 'rotate', 'flip', 'flop', 'watermark', 'detect_faces', 'crop_faces', 'pixelate_faces',
-	'blur_faces', 'round_corners', 'rounded_corners', 'vignette', 'polaroid', 'torn_edges', 'shadow', 'circle',
-	'border', 'sharpen', 'blur', 'monochrome', 'blackwhite', 'sepia', 'pixelate', 'oil_paint', 'negative',
-	'modulate', 'partial_pixelate', 'partial_blur', 'collage', 'upscale', 'enhance', 'redeye', 'ascii', 'output',
-	'no_metadata', 'quality', 'zip', 'fallback', 'pdfinfo', 'pdfconvert', 'minify_js', 'minify_css', 'video_convert',
-	'auto_image', 'doc_to_images', 'smart_crop', 'pdfcreate', 'animate', 'store', 'tags', 'sfw', 'ocr',
-	'doc_detection', 'urlscreenshot', 'compress', 'pjpg', 'imagesize', 'cache', 'security', 'metadata',
-	'run_workflow', 'video_playlist', 'debug',
+	'resize',
+	'crop',
+	'rotate',
+	'flip',
+	'flop',
+	'watermark',
+	'detect_faces',
+	'crop_faces',
+	'pixelate_faces',
+	'blur_faces',
+	'round_corners',
+	'rounded_corners',
+	'vignette',
+	'polaroid',
+	'torn_edges',
+	'shadow',
+	'circle',
+	'border',
+	'sharpen',
+	'blur',
+	'monochrome',
+	'blackwhite',
+	'sepia',
+	'pixelate',
+	'oil_paint',
+	'negative',
+	'modulate',
+	'partial_pixelate',
+	'partial_blur',
+	'collage',
+	'upscale',
+	'enhance',
+	'redeye',
+	'ascii',
+	'output',
+	'no_metadata',
+	'quality',
+	'zip',
+	'fallback',
+	'pdfinfo',
+	'pdfconvert',
+	'minify_js',
+	'minify_css',
+	'video_convert',
+	'auto_image',
+	'doc_to_images',
+	'smart_crop',
+	'pdfcreate',
+	'animate',
+	'store',
+	'tags',
+	'sfw',
+	'ocr',
+	'doc_detection',
+	'urlscreenshot',
+	'compress',
+	'pjpg',
+	'imagesize',
+	'cache',
+	'security',
+	'metadata',
+	'run_workflow',
+	'video_playlist',
+	'debug',
 ]);
 
 /** Parses a CDN path (as in the request line, still percent-encoded). */
 export function parseCdnPath(pathname: string): CdnPath {
 	const segments = splitSegments(decodePath(pathname.replace(/^\/+/, '')));
-	if (segments.length === 0 || segments[segments.length - 1] === '') throw badRequest('No source given');
+	if (segments.length === 0 || segments[segments.length - 1] === '')
+		throw badRequest('No source given');
 	const sourceText = segments.pop() as string;
 
 	let apiKey: string | undefined;
-	if (segments.length > 0 && !segments[0].includes('=') && !KNOWN_TASKS.has(segments[0])) apiKey = segments.shift();
+	if (segments.length > 0 && !segments[0].includes('=') && !KNOWN_TASKS.has(segments[0]))
+		apiKey = segments.shift();
 
 	const tasks: Task[] = [];
 	let credentials: Credentials | undefined;
@@ -62,7 +120,11 @@ export function parseCdnPath(pathname: string): CdnPath {
 /** `resize=width:100/flip`: the chain as the emulator understood it (for the `x-emulator-tasks` header, so ASCII). */
 export function taskChain(tasks: readonly Task[]): string {
 	return tasks
-		.map((task) => (task.params.length === 0 ? task.name : `${task.name}=${task.params.map(([k, v]) => `${k}:${v}`).join(',')}`))
+		.map((task) =>
+			task.params.length === 0
+				? task.name
+				: `${task.name}=${task.params.map(([k, v]) => `${k}:${v}`).join(',')}`,
+		)
 		.join('/')
 		.replace(/[^\x20-\x7e]+/g, encodeURIComponent);
 }
@@ -76,7 +138,9 @@ export function param(task: Task | undefined, ...names: string[]): string | unde
 /** `[a,b]` → `['a', 'b']`, outer quotes of each item removed. */
 export function listItems(text: string): string[] {
 	if (!/^\[.*\]$/s.test(text)) throw badRequest(`Invalid list: ${text}`);
-	return splitOutside(text.slice(1, -1), ',').map((item) => unquote(item.trim())).filter((item) => item !== '');
+	return splitOutside(text.slice(1, -1), ',')
+		.map((item) => unquote(item.trim()))
+		.filter((item) => item !== '');
 }
 
 /** Percent-decodes everything but `%2F`, so an encoded slash does not split a segment. */
@@ -102,7 +166,8 @@ function splitSegments(path: string): string[] {
 		}
 		let end = boundary(rest, 0);
 		if (rest.startsWith('security=')) {
-			while (end !== -1 && !/,(s|signature):/.test(rest.slice(0, end))) end = boundary(rest, end + 1);
+			while (end !== -1 && !/,(s|signature):/.test(rest.slice(0, end)))
+				end = boundary(rest, end + 1);
 		}
 		if (end === -1) {
 			segments.push(rest);
@@ -131,7 +196,8 @@ function boundary(text: string, from: number): number {
 function parseTask(segment: string): Task {
 	const equals = segment.indexOf('=');
 	const name = equals === -1 ? segment : segment.slice(0, equals);
-	if (!KNOWN_TASKS.has(name)) throw badRequest(`Invalid task: "${name}" is not a Filestack transformation`);
+	if (!KNOWN_TASKS.has(name))
+		throw badRequest(`Invalid task: "${name}" is not a Filestack transformation`);
 	if (equals === -1) return { name, params: [] };
 	const params: Array<[string, string]> = [];
 	for (const piece of splitOutside(segment.slice(equals + 1), ',')) {
@@ -141,7 +207,8 @@ function parseTask(segment: string): Task {
 		else if (params.length > 0) params[params.length - 1][1] += `,${piece}`;
 		else throw badRequest(`Invalid parameters for task ${name}: "${piece}" (expected key:value)`);
 	}
-	if (params.length === 0) throw badRequest(`Invalid parameters for task ${name}: none given after "="`);
+	if (params.length === 0)
+		throw badRequest(`Invalid parameters for task ${name}: none given after "="`);
 	return { name, params };
 }
 

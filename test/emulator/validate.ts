@@ -8,7 +8,8 @@ const LOCATIONS = ['s3', 'gcs', 'azure', 'rackspace', 'dropbox'];
 
 export function requireString(body: Body, field: string): string {
 	const value = body[field];
-	if (typeof value !== 'string' || value === '') throw invalid(field, 'a non-empty string is required');
+	if (typeof value !== 'string' || value === '')
+		throw invalid(field, 'a non-empty string is required');
 	return value;
 }
 
@@ -19,7 +20,12 @@ export function optionalString(body: Body, field: string): string | undefined {
 	return value;
 }
 
-export function requireInteger(body: Body, field: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+export function requireInteger(
+	body: Body,
+	field: string,
+	min: number,
+	max = Number.MAX_SAFE_INTEGER,
+): number {
 	const value = body[field];
 	if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
 		throw invalid(field, `an integer from ${min} to ${max} is required`);
@@ -54,7 +60,8 @@ export function workflowIds(value: unknown, field = 'workflows'): string[] | und
 	if (!Array.isArray(value)) throw invalid(field, 'must be an array');
 	return value.map((item: unknown) => {
 		if (typeof item === 'string' && item !== '') return item;
-		if (typeof item === 'object' && item !== null && typeof (item as Body).id === 'string') return (item as Body).id as string;
+		if (typeof item === 'object' && item !== null && typeof (item as Body).id === 'string')
+			return (item as Body).id as string;
 		throw invalid(field, 'items must be workflow IDs');
 	});
 }
@@ -62,7 +69,8 @@ export function workflowIds(value: unknown, field = 'workflows'): string[] | und
 /** Upload tags: at most 10 pairs, keys up to 128 and values up to 256 characters. */
 export function uploadTags(value: unknown): Record<string, string> | undefined {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'object' || Array.isArray(value)) throw invalid('upload_tags', 'must be an object');
+	if (typeof value !== 'object' || Array.isArray(value))
+		throw invalid('upload_tags', 'must be an object');
 	const entries = Object.entries(value as Body);
 	if (entries.length > 10) throw invalid('upload_tags', 'at most 10 tags');
 	for (const [key, tag] of entries) {

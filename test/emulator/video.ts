@@ -37,11 +37,22 @@ const EXTENSION_OF_PRESET: Record<string, string> = {
 };
 
 /** GET on a `video_convert` URL: starts the job the first time, reports (and advances) it on every later GET. */
-export async function videoConvert(state: EmulatorState, { res }: Exchange, path: CdnPath, app: AppConfig): Promise<void> {
+export async function videoConvert(
+	state: EmulatorState,
+	{ res }: Exchange,
+	path: CdnPath,
+	app: AppConfig,
+): Promise<void> {
 	let job = state.videoJobs.get(path.jobKey);
 	if (!job) {
-		for (const source of path.sources) if (source.kind === 'handle' && !state.files.get(source.handle)) throw notFound();
-		job = { uuid: randomBytes(16).toString('hex'), timestamp: String(unixSeconds()), status: 'started', polls: 0 };
+		for (const source of path.sources)
+			if (source.kind === 'handle' && !state.files.get(source.handle)) throw notFound();
+		job = {
+			uuid: randomBytes(16).toString('hex'),
+			timestamp: String(unixSeconds()),
+			status: 'started',
+			polls: 0,
+		};
 		state.videoJobs.set(path.jobKey, job);
 		sendJson(res, 200, progress(job));
 		return;
@@ -59,23 +70,40 @@ function advance(state: EmulatorState, job: VideoJob, path: CdnPath, owner: stri
 		job.status = 'pending';
 	} else if (videoOutcome === 'failed') {
 		job.status = 'failed';
-		job.final = { ...progress(job), message: 'Conversion failed: the source could not be decoded (emulated failure)' };
+		job.final = {
+			...progress(job),
+			message: 'Conversion failed: the source could not be decoded (emulated failure)',
+		};
 	} else {
 		job.finishing = complete(state, job, path, owner).finally(() => (job.finishing = undefined));
 	}
 }
 
 function progress(job: VideoJob) {
-	return { data: {}, metadata: { result: {}, source: {} }, status: job.status, timestamp: job.timestamp, uuid: job.uuid };
+	return {
+		data: {},
+		metadata: { result: {}, source: {} },
+		status: job.status,
+		timestamp: job.timestamp,
+		uuid: job.uuid,
+	};
 }
 
 /** Stores the "converted" file (the source bytes under the target type) and a thumbnail, then the final answer. */
-async function complete(state: EmulatorState, job: VideoJob, path: CdnPath, owner: string): Promise<void> {
+async function complete(
+	state: EmulatorState,
+	job: VideoJob,
+	path: CdnPath,
+	owner: string,
+): Promise<void> {
 	const task = path.tasks.find((t) => t.name === 'video_convert') as Task;
 	const source = await resolveSource(state, path.sources[0]);
 	try {
 		const preset = param(task, 'preset', 'p') ?? 'h264';
-		const extension = param(task, 'extname')?.replace(/^\./, '') ?? EXTENSION_OF_PRESET[preset.split('.')[0]] ?? 'mp4';
+		const extension =
+			param(task, 'extname')?.replace(/^\./, '') ??
+			EXTENSION_OF_PRESET[preset.split('.')[0]] ??
+			'mp4';
 		const mimetype = mimetypeOfExtension(extension);
 		const width = Number(param(task, 'width') ?? 1280);
 		const height = Number(param(task, 'height') ?? 720);
@@ -85,18 +113,25 @@ async function complete(state: EmulatorState, job: VideoJob, path: CdnPath, owne
 			container: param(task, 'container'),
 			access: param(task, 'access'),
 		});
-		const converted = await state.files.add([await spool(source.content.bytes(), state.tempPath('video'))], {
-			apiKey: owner,
-			filename: param(task, 'filename') ?? withExtension(source.filename, extension),
-			mimetype,
-			store,
-		});
-		const thumb = await state.files.add([await spool([syntheticPng(160, 90, job.uuid)], state.tempPath('thumb'))], {
-			apiKey: owner,
-			filename: withExtension(converted.filename, 'png'),
-			mimetype: 'image/png',
-		});
-		const thumbnail = (side: number) => `${state.origin}/resize=fit:crop,height:${side},width:${side}/${thumb.handle}`;
+		const converted = await state.files.add(
+			[await spool(source.content.bytes(), state.tempPath('video'))],
+			{
+				apiKey: owner,
+				filename: param(task, 'filename') ?? withExtension(source.filename, extension),
+				mimetype,
+				store,
+			},
+		);
+		const thumb = await state.files.add(
+			[await spool([syntheticPng(160, 90, job.uuid)], state.tempPath('thumb'))],
+			{
+				apiKey: owner,
+				filename: withExtension(converted.filename, 'png'),
+				mimetype: 'image/png',
+			},
+		);
+		const thumbnail = (side: number) =>
+			`${state.origin}/resize=fit:crop,height:${side},width:${side}/${thumb.handle}`;
 		job.status = 'completed';
 		job.final = {
 			data: {
@@ -109,7 +144,13 @@ async function complete(state: EmulatorState, job: VideoJob, path: CdnPath, owne
 			message: 'Done',
 			metadata: {
 				result: mediaInfo(extension, mimetype, converted.size, width, height),
-				source: mediaInfo(source.filename.split('.').pop() ?? '', source.mimetype, source.size, 1920, 1080),
+				source: mediaInfo(
+					source.filename.split('.').pop() ?? '',
+					source.mimetype,
+					source.size,
+					1920,
+					1080,
+				),
 			},
 			status: 'completed',
 			timestamp: job.timestamp,
@@ -120,7 +161,13 @@ async function complete(state: EmulatorState, job: VideoJob, path: CdnPath, owne
 	}
 }
 
-function mediaInfo(extension: string, mimetype: string, size: number, width: number, height: number) {
+function mediaInfo(
+	extension: string,
+	mimetype: string,
+	size: number,
+	width: number,
+	height: number,
+) {
 	const audioOnly = mimetype.startsWith('audio/');
 	return {
 		audio_bitrate: 128,

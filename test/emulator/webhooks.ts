@@ -28,8 +28,13 @@ export class Webhooks {
 		const body = JSON.stringify({ id: this.nextId++, action, timestamp, text });
 		const delivery: WebhookDelivery = { action, url: app.webhook.url, body, timestamp };
 		this.deliveries.push(delivery);
-		const signature = createHmac('sha256', app.webhook.secret).update(`${timestamp}.${body}`).digest('hex');
-		const sent = post(app.webhook.url, body, { 'FS-Timestamp': String(timestamp), 'FS-Signature': signature }).then(
+		const signature = createHmac('sha256', app.webhook.secret)
+			.update(`${timestamp}.${body}`)
+			.digest('hex');
+		const sent = post(app.webhook.url, body, {
+			'FS-Timestamp': String(timestamp),
+			'FS-Signature': signature,
+		}).then(
 			(status) => void (delivery.status = status),
 			(error: Error) => void (delivery.error = error.message),
 		);
@@ -49,16 +54,25 @@ export class Webhooks {
 	}
 }
 
-async function post(target: string, body: string, headers: Record<string, string>): Promise<number> {
+async function post(
+	target: string,
+	body: string,
+	headers: Record<string, string>,
+): Promise<number> {
 	const url = new URL(target);
-	if (!isLoopbackHttp(url)) throw new Error('not delivered: the emulator only contacts loopback http URLs');
+	if (!isLoopbackHttp(url))
+		throw new Error('not delivered: the emulator only contacts loopback http URLs');
 	return await new Promise<number>((resolve, reject) => {
 		const req = request(
 			url,
 			{
 				method: 'POST',
 				timeout: 10_000,
-				headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
+				headers: {
+					'Content-Type': 'application/json',
+					'Content-Length': Buffer.byteLength(body),
+					...headers,
+				},
 			},
 			(res) => {
 				res.resume();

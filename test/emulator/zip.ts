@@ -18,7 +18,8 @@ export async function* zipArchive(entries: readonly ZipEntry[]): AsyncGenerator<
 	const central: Buffer[] = [];
 	let offset = 0;
 	for (const entry of entries) {
-		if (entry.size > 0xfffffffe || offset > 0xfffffffe) throw new Error('The emulator writes no ZIP64 archives');
+		if (entry.size > 0xfffffffe || offset > 0xfffffffe)
+			throw new Error('The emulator writes no ZIP64 archives');
 		let crc = 0;
 		for await (const chunk of entry.content.bytes()) crc = crc32(chunk, crc);
 		const name = Buffer.from(entry.name, 'utf8');
@@ -48,7 +49,13 @@ export async function* zipArchive(entries: readonly ZipEntry[]): AsyncGenerator<
 }
 
 /** The fields local and central headers share, from "version needed" to "file name length". */
-function writeCommon(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+function writeCommon(
+	header: Buffer,
+	at: number,
+	crc: number,
+	size: number,
+	nameLength: number,
+): void {
 	header.writeUInt16LE(20, at); // version needed: 2.0
 	header.writeUInt16LE(UTF8_NAMES, at + 2);
 	header.writeUInt16LE(0, at + 4); // method: stored

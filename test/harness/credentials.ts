@@ -50,7 +50,9 @@ export class FixedCredentialsHelper extends ICredentialsHelper {
 		const { authenticate } = this.credentialType(typeName);
 		if (authenticate === undefined) return requestOptions;
 		if (typeof authenticate !== 'function') {
-			throw new Error(`The harness applies only function-style authenticate, not ${authenticate.type} (${typeName})`);
+			throw new Error(
+				`The harness applies only function-style authenticate, not ${authenticate.type} (${typeName})`,
+			);
 		}
 		return await authenticate(credentials, requestOptions);
 	}

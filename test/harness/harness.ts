@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 
-import { BinaryDataService, ExecutionLifecycleHooks, WebhookContext, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecutionLifecycleHooks,
+	WebhookContext,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	IDataObject,
 	INodeExecutionData,
@@ -96,7 +101,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 	) => {
 		const nodes = spec.nodes.map((node, index) => toNode(node, index, nodeTypes, credentials));
 		const connections = spec.connections ?? chain(nodes.map(({ name }) => name));
-		const workflow = new Workflow({ id, name: 'harness', nodes, connections, active: false, nodeTypes, staticData });
+		const workflow = new Workflow({
+			id,
+			name: 'harness',
+			nodes,
+			connections,
+			active: false,
+			nodeTypes,
+			staticData,
+		});
 		return { workflow, nodes, connections };
 	};
 	const credentialsHelper = (credentials: CredentialsByType) =>
@@ -127,7 +140,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
 			const runExecutionData = createRunExecutionData({
 				executionData: {
-					nodeExecutionStack: [{ node: startNode, data: { main: input ?? [[{ json: {} }]] }, source: null }],
+					nodeExecutionStack: [
+						{ node: startNode, data: { main: input ?? [[{ json: {} }]] }, source: null },
+					],
 				},
 			});
 			const execution = new WorkflowExecute(
@@ -143,11 +158,19 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			requestSpec,
 			{ credentials = options.credentials ?? {}, staticData, workflowId, mode = 'webhook' } = {},
 		) {
-			const { workflow, nodes } = workflowOf({ nodes: [spec] }, credentials, staticData, workflowId);
+			const { workflow, nodes } = workflowOf(
+				{ nodes: [spec] },
+				credentials,
+				staticData,
+				workflowId,
+			);
 			const [node] = nodes;
 			const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-			const webhookDescription = nodeType.description.webhooks?.find(({ name }) => name === 'default');
-			if (!nodeType.webhook || !webhookDescription) throw new Error(`${node.type} has no default webhook`);
+			const webhookDescription = nodeType.description.webhooks?.find(
+				({ name }) => name === 'default',
+			);
+			if (!nodeType.webhook || !webhookDescription)
+				throw new Error(`${node.type} has no default webhook`);
 
 			const request = await webhookRequest(requestSpec, webhookDescription.path, node.typeVersion);
 			const { response, captured } = webhookResponse();

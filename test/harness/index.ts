@@ -1,7 +1,13 @@
 export type { BinarySource, SourceItem } from './sourceNode';
 export { bytes, file, SOURCE_NODE_TYPE } from './sourceNode';
 export type { NodeSpec, WorkflowSpec } from './workflow';
-export { chain, FILESTACK_NODE_TYPE, FILESTACK_TRIGGER_NODE_TYPE, filestackNode, source } from './workflow';
+export {
+	chain,
+	FILESTACK_NODE_TYPE,
+	FILESTACK_TRIGGER_NODE_TYPE,
+	filestackNode,
+	source,
+} from './workflow';
 export type { Harness, HarnessOptions, RunOptions, WebhookCall } from './harness';
 export { createHarness } from './harness';
 export type { BinaryMode } from './environment';

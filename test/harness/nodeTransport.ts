@@ -23,7 +23,9 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport & {
 	};
 	return {
 		request: async (request) => await send(request, agents),
-		sleep: options.sleep ?? (async (ms) => await new Promise<void>((resolve) => setTimeout(resolve, ms))),
+		sleep:
+			options.sleep ??
+			(async (ms) => await new Promise<void>((resolve) => setTimeout(resolve, ms))),
 		close() {
 			agents['http:'].destroy();
 			agents['https:'].destroy();
@@ -31,9 +33,13 @@ export function nodeTransport(options: NodeTransportOptions = {}): Transport & {
 	};
 }
 
-async function send(request: HttpRequest, agents: Record<'http:' | 'https:', http.Agent>): Promise<HttpResponse> {
+async function send(
+	request: HttpRequest,
+	agents: Record<'http:' | 'https:', http.Agent>,
+): Promise<HttpResponse> {
 	const url = new URL(request.url);
-	for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.append(name, value);
+	for (const [name, value] of Object.entries(request.query ?? {}))
+		url.searchParams.append(name, value);
 	const protocol = url.protocol === 'https:' ? 'https:' : 'http:';
 	const headers: Record<string, string> = { ...request.headers };
 	let body: Buffer | Readable | undefined;
@@ -48,12 +54,15 @@ async function send(request: HttpRequest, agents: Record<'http:' | 'https:', htt
 	} else if (request.body !== undefined) {
 		body = Readable.from(request.body, { objectMode: false });
 	}
-	if (Buffer.isBuffer(body) && !hasHeader(headers, 'content-length')) headers['content-length'] = String(body.length);
+	if (Buffer.isBuffer(body) && !hasHeader(headers, 'content-length'))
+		headers['content-length'] = String(body.length);
 
 	const client = protocol === 'https:' ? https : http;
 	const req = client.request(url, { method: request.method, headers, agent: agents[protocol] });
 	if (request.timeoutMs) {
-		req.setTimeout(request.timeoutMs, () => req.destroy(new Error(`no data for ${request.timeoutMs} ms`)));
+		req.setTimeout(request.timeoutMs, () =>
+			req.destroy(new Error(`no data for ${request.timeoutMs} ms`)),
+		);
 	}
 	const responded = new Promise<http.IncomingMessage>((resolve, reject) => {
 		req.once('response', resolve);
@@ -94,6 +103,7 @@ function hasHeader(headers: Record<string, string>, name: string): boolean {
 
 function lowerCaseHeaders(headers: http.IncomingHttpHeaders): Record<string, string | undefined> {
 	const result: Record<string, string | undefined> = {};
-	for (const [name, value] of Object.entries(headers)) result[name] = Array.isArray(value) ? value.join(', ') : value;
+	for (const [name, value] of Object.entries(headers))
+		result[name] = Array.isArray(value) ? value.join(', ') : value;
 	return result;
 }

@@ -22,16 +22,23 @@ export interface LoadedPackage {
  */
 export async function loadBuiltPackage(directory = REPO_ROOT): Promise<LoadedPackage> {
 	const loader = new PackageDirectoryLoader(directory);
-	const entries = [...(loader.packageJson.n8n?.nodes ?? []), ...(loader.packageJson.n8n?.credentials ?? [])];
+	const entries = [
+		...(loader.packageJson.n8n?.nodes ?? []),
+		...(loader.packageJson.n8n?.credentials ?? []),
+	];
 	const missing = entries.filter((entry) => !existsSync(join(directory, entry)));
 	if (missing.length > 0) {
-		throw new Error(`The built package is incomplete (missing ${missing.join(', ')}): run \`npm run build\` first`);
+		throw new Error(
+			`The built package is incomplete (missing ${missing.join(', ')}): run \`npm run build\` first`,
+		);
 	}
 	await loader.loadAll();
 	const nodeTypes: LoadedPackage['nodeTypes'] = {};
-	for (const [name, { type }] of Object.entries(loader.nodeTypes)) nodeTypes[`${loader.packageName}.${name}`] = type;
+	for (const [name, { type }] of Object.entries(loader.nodeTypes))
+		nodeTypes[`${loader.packageName}.${name}`] = type;
 	const credentialTypes: LoadedPackage['credentialTypes'] = {};
-	for (const [name, { type }] of Object.entries(loader.credentialTypes)) credentialTypes[name] = type;
+	for (const [name, { type }] of Object.entries(loader.credentialTypes))
+		credentialTypes[name] = type;
 	return { packageName: loader.packageName, nodeTypes, credentialTypes };
 }
 
@@ -45,7 +52,10 @@ export class HarnessNodeTypes implements INodeTypes {
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		const type = this.types[nodeType];
-		if (!type) throw new Error(`Unknown node type ${nodeType}; known: ${Object.keys(this.types).join(', ')}`);
+		if (!type)
+			throw new Error(
+				`Unknown node type ${nodeType}; known: ${Object.keys(this.types).join(', ')}`,
+			);
 		return type;
 	}
 

@@ -30,7 +30,10 @@ export function bytes(content: Buffer | string, fileName: string, mimeType?: str
 }
 
 /** A binary source from a file, read as a stream when the workflow runs. */
-export function file(path: string, options: { fileName?: string; mimeType?: string } = {}): BinarySource {
+export function file(
+	path: string,
+	options: { fileName?: string; mimeType?: string } = {},
+): BinarySource {
 	return { path, ...options };
 }
 
@@ -66,7 +69,11 @@ export class HarnessSource implements INodeType {
 				const mimeType = source.mimeType ?? 'application/octet-stream';
 				binary[property] = await this.helpers.prepareBinaryData(content, fileName, mimeType);
 			}
-			output.push({ json: item.json ?? {}, ...(item.binary ? { binary } : {}), pairedItem: { item: 0 } });
+			output.push({
+				json: item.json ?? {},
+				...(item.binary ? { binary } : {}),
+				pairedItem: { item: 0 },
+			});
 		}
 		return [output];
 	}

@@ -24,7 +24,8 @@ export type HarnessRequest = IncomingMessage & {
 
 function bodyBytes(body: WebhookRequest['body']): { bytes: Buffer; json: boolean } {
 	if (body === undefined) return { bytes: Buffer.alloc(0), json: false };
-	if (Buffer.isBuffer(body) || typeof body === 'string') return { bytes: Buffer.from(body), json: false };
+	if (Buffer.isBuffer(body) || typeof body === 'string')
+		return { bytes: Buffer.from(body), json: false };
 	return { bytes: Buffer.from(JSON.stringify(body)), json: true };
 }
 
@@ -39,11 +40,16 @@ async function readAll(stream: Readable): Promise<Buffer> {
  * webhook-helpers): headers lower-cased, `readRawBody()` that undoes gzip/deflate, and the body read up front for
  * typeVersion 1 nodes, or for JSON, text, form and XML bodies on later versions.
  */
-export async function webhookRequest(spec: WebhookRequest, path: string, typeVersion: number): Promise<HarnessRequest> {
+export async function webhookRequest(
+	spec: WebhookRequest,
+	path: string,
+	typeVersion: number,
+): Promise<HarnessRequest> {
 	const { bytes, json } = bodyBytes(spec.body);
 	const headers: Record<string, string> = { 'content-length': String(bytes.length) };
 	if (json) headers['content-type'] = 'application/json';
-	for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
+	for (const [name, value] of Object.entries(spec.headers ?? {}))
+		headers[name.toLowerCase()] = value;
 
 	const request = Object.assign(new IncomingMessage(new Socket()), {
 		query: spec.query ?? {},
@@ -68,7 +74,8 @@ export async function webhookRequest(spec: WebhookRequest, path: string, typeVer
 	parseIncomingMessage(request);
 
 	const { contentType } = request;
-	if (contentType === 'multipart/form-data') throw new Error('The harness does not build multipart webhook requests');
+	if (contentType === 'multipart/form-data')
+		throw new Error('The harness does not build multipart webhook requests');
 	const readUpFront =
 		typeVersion === 1 ||
 		['application/json', 'text/plain', 'application/x-www-form-urlencoded'].some((type) =>
@@ -86,7 +93,8 @@ async function parseBody(request: HarnessRequest): Promise<void> {
 	if (!rawBody?.length) return;
 	const text = rawBody.toString(encoding);
 	if (contentType === 'application/json') request.body = jsonParse(text);
-	else if (contentType === 'application/x-www-form-urlencoded') request.body = parseQueryString(text);
+	else if (contentType === 'application/x-www-form-urlencoded')
+		request.body = parseQueryString(text);
 	else if (contentType === 'text/plain') request.body = text;
 	else if (contentType?.endsWith('/xml') || contentType?.endsWith('+xml')) {
 		throw new Error('The harness does not parse XML webhook bodies');

@@ -61,9 +61,15 @@ function latestVersion(type: INodeType | IVersionedNodeType): number {
 }
 
 /** The n8n node for a spec: the credentials it references are the harness's, by type name. */
-export function toNode(spec: NodeSpec, index: number, nodeTypes: INodeTypes, credentials: CredentialsByType): INode {
+export function toNode(
+	spec: NodeSpec,
+	index: number,
+	nodeTypes: INodeTypes,
+	credentials: CredentialsByType,
+): INode {
 	const typeVersion = spec.typeVersion ?? latestVersion(nodeTypes.getByName(spec.type));
-	const declared = nodeTypes.getByNameAndVersion(spec.type, typeVersion).description.credentials ?? [];
+	const declared =
+		nodeTypes.getByNameAndVersion(spec.type, typeVersion).description.credentials ?? [];
 	const available = declared.map(({ name }) => name).filter((name) => name in credentials);
 	return {
 		id: randomUUID(),
@@ -72,7 +78,8 @@ export function toNode(spec: NodeSpec, index: number, nodeTypes: INodeTypes, cre
 		typeVersion,
 		position: [index * 220, 0],
 		parameters: spec.parameters ?? {},
-		credentials: spec.credentials ?? Object.fromEntries(available.map((name) => [name, { id: name, name }])),
+		credentials:
+			spec.credentials ?? Object.fromEntries(available.map((name) => [name, { id: name, name }])),
 		...(spec.onError ? { onError: spec.onError } : {}),
 		...(spec.webhookId ? { webhookId: spec.webhookId } : {}),
 	};

@@ -34,7 +34,9 @@ export class WorkflowRun {
 		const task = this.run.data.resultData.runData[nodeName]?.at(-1);
 		if (!task) {
 			const reason = this.error ? ` (the workflow stopped: ${this.error.message})` : '';
-			throw new Error(`Node "${nodeName}" did not run${reason}; ran: ${this.executedNodes.join(', ') || 'none'}`);
+			throw new Error(
+				`Node "${nodeName}" did not run${reason}; ran: ${this.executedNodes.join(', ') || 'none'}`,
+			);
 		}
 		return task;
 	}

@@ -14,14 +14,21 @@ const OPEN = 'OPEN_KEY';
 const SECURED = 'SECURED_KEY';
 const SECRET = 'conversion-app-secret';
 /** Quick tries: the faults here are scheduled, and production backoff would only slow the suite down. */
-const QUICK_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, timeoutMs: 30_000 };
+const QUICK_RETRY: RetryPolicy = {
+	attempts: 4,
+	baseDelayMs: 10,
+	maxDelayMs: 50,
+	timeoutMs: 30_000,
+};
 const CONVERSION = { preset: 'h264', width: 320 };
 
 let emulator: Emulator;
 let transport: ReturnType<typeof nodeTransport>;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: OPEN }, { apiKey: SECURED, appSecret: SECRET }] });
+	emulator = await startEmulator({
+		apps: [{ apiKey: OPEN }, { apiKey: SECURED, appSecret: SECRET }],
+	});
 	transport = nodeTransport();
 });
 afterAll(async () => {
@@ -41,8 +48,14 @@ function clientFor(apiKey: string, appSecret?: string, through: Transport = tran
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 
 /** A "video" to convert: the emulator does not decode media, so any bytes will do. */
-async function uploadClip(client: Client, bytes = randomBytes(20_000)): Promise<{ handle: string; bytes: Buffer }> {
-	const file = await client.upload({ size: bytes.length, stream: Readable.from([bytes]) }, { filename: 'clip.mov', mimetype: 'video/quicktime' });
+async function uploadClip(
+	client: Client,
+	bytes = randomBytes(20_000),
+): Promise<{ handle: string; bytes: Buffer }> {
+	const file = await client.upload(
+		{ size: bytes.length, stream: Readable.from([bytes]) },
+		{ filename: 'clip.mov', mimetype: 'video/quicktime' },
+	);
 	return { handle: file.handle, bytes };
 }
 
@@ -73,9 +86,13 @@ describe.each([
 
 	it('converts a video into a new stored file, polling an unsigned status URL with signed requests', async () => {
 		const source = await uploadClip(client);
-		const conversion = await client.transformation({ handle: source.handle }).videoConvert(CONVERSION);
+		const conversion = await client
+			.transformation({ handle: source.handle })
+			.videoConvert(CONVERSION);
 
-		expect(conversion.statusUrl).toBe(`${emulator.url}/video_convert=preset:h264,width:320/${source.handle}`);
+		expect(conversion.statusUrl).toBe(
+			`${emulator.url}/video_convert=preset:h264,width:320/${source.handle}`,
+		);
 		expect(conversion.uuid).toMatch(/^[0-9a-f]{32}$/);
 		const done = await conversion.waitForCompletion({ timeoutMs: 10_000, intervalMs: 50 });
 
@@ -83,7 +100,11 @@ describe.each([
 		expect(done.metadata).toMatchObject({ result: { width: 320, mime_type: 'video/mp4' } });
 		const converted = handleOf(done.data.url);
 		expect(converted).not.toBe(source.handle);
-		expect(emulator.files.get(converted)).toMatchObject({ apiKey, filename: 'clip.mp4', mimetype: 'video/mp4' });
+		expect(emulator.files.get(converted)).toMatchObject({
+			apiKey,
+			filename: 'clip.mp4',
+			mimetype: 'video/mp4',
+		});
 		expect(await emulator.files.get(converted)?.content.md5()).toBe(md5(source.bytes));
 		expect(emulator.files.get(handleOf(done.data.thumb))?.mimetype).toBe('image/png');
 
@@ -92,12 +113,17 @@ describe.each([
 		expect(polls).toHaveLength(1 + emulator.faults.videoPollsUntilDone);
 		for (const poll of polls) {
 			expect(poll.path.endsWith(`/${source.handle}`)).toBe(true);
-			if (signs) expect(signedPolicy(poll)).toEqual({ call: ['read', 'convert', 'store'], expiry: expect.any(Number), handle: source.handle });
+			if (signs)
+				expect(signedPolicy(poll)).toEqual({
+					call: ['read', 'convert', 'store'],
+					expiry: expect.any(Number),
+					handle: source.handle,
+				});
 			else expect(poll.path).not.toContain('security=');
 		}
 	});
 
-	it('a failed conversion ends the wait with Filestack\'s message', async () => {
+	it("a failed conversion ends the wait with Filestack's message", async () => {
 		const { handle } = await uploadClip(client);
 		emulator.faults.videoOutcome = 'failed';
 		const conversion = await client.transformation({ handle }).videoConvert(CONVERSION);
@@ -148,12 +174,20 @@ describe('security enforced', () => {
 	it('a status URL given signed is kept unsigned, and resumed with a signature of its own', async () => {
 		const client = clientFor(SECURED, SECRET);
 		const { handle } = await uploadClip(client);
-		const signedUrl = client.transformation({ handle }).add({ name: 'video_convert', params: CONVERSION }).url();
+		const signedUrl = client
+			.transformation({ handle })
+			.add({ name: 'video_convert', params: CONVERSION })
+			.url();
 		expect(signedUrl).toContain('/security=p:');
 
 		const conversion = client.audioVisual(signedUrl);
-		expect(conversion.statusUrl).toBe(`${emulator.url}/video_convert=preset:h264,width:320/${handle}`);
-		expect(await conversion.status()).toMatchObject({ status: 'started', uuid: expect.stringMatching(/^[0-9a-f]{32}$/) });
+		expect(conversion.statusUrl).toBe(
+			`${emulator.url}/video_convert=preset:h264,width:320/${handle}`,
+		);
+		expect(await conversion.status()).toMatchObject({
+			status: 'started',
+			uuid: expect.stringMatching(/^[0-9a-f]{32}$/),
+		});
 		expect(signedPolicy(videoRequests()[0]).handle).toBe(handle);
 	});
 
@@ -196,7 +230,9 @@ describe('security enforced', () => {
 		const { handle } = await uploadClip(clientFor(SECURED, SECRET));
 		const files = emulator.files.size;
 
-		const outcome = clientFor(SECURED, 'not-the-app-secret').transformation({ handle }).videoConvert(CONVERSION);
+		const outcome = clientFor(SECURED, 'not-the-app-secret')
+			.transformation({ handle })
+			.videoConvert(CONVERSION);
 		await expect(outcome).rejects.toMatchObject({
 			name: 'FilestackApiError',
 			status: 403,
@@ -211,13 +247,18 @@ describe('security enforced', () => {
 
 		const outcome = clientFor(SECURED).transformation({ handle }).videoConvert(CONVERSION);
 		await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
-		await expect(outcome).rejects.toThrow(/failed with HTTP 403: .*proper credentials were not provided/);
+		await expect(outcome).rejects.toThrow(
+			/failed with HTTP 403: .*proper credentials were not provided/,
+		);
 	});
 });
 
 describe('cancellation', () => {
 	/** Like n8n's sleepWithAbort: a wait that rejects as soon as the workflow is cancelled. */
-	function abortableTransport(signal: AbortSignal, onSleep: () => void): ReturnType<typeof nodeTransport> {
+	function abortableTransport(
+		signal: AbortSignal,
+		onSleep: () => void,
+	): ReturnType<typeof nodeTransport> {
 		return nodeTransport({
 			sleep: async (ms) =>
 				await new Promise<void>((resolve, reject) => {
@@ -240,12 +281,18 @@ describe('cancellation', () => {
 		emulator.faults.videoOutcome = 'stall';
 		const controller = new AbortController();
 		const cancelled = new Error('The execution was cancelled');
-		const cancellable = abortableTransport(controller.signal, () => setTimeout(() => controller.abort(cancelled), 20));
+		const cancellable = abortableTransport(controller.signal, () =>
+			setTimeout(() => controller.abort(cancelled), 20),
+		);
 		try {
-			const conversion = await clientFor(OPEN, undefined, cancellable).transformation({ handle }).videoConvert(CONVERSION);
+			const conversion = await clientFor(OPEN, undefined, cancellable)
+				.transformation({ handle })
+				.videoConvert(CONVERSION);
 			const started = Date.now();
 
-			await expect(conversion.waitForCompletion({ timeoutMs: 600_000, intervalMs: 60_000 })).rejects.toBe(cancelled);
+			await expect(
+				conversion.waitForCompletion({ timeoutMs: 600_000, intervalMs: 60_000 }),
+			).rejects.toBe(cancelled);
 			expect(Date.now() - started).toBeLessThan(1_000);
 			expect(videoRequests()).toHaveLength(2); // the start and one poll, then nothing more
 		} finally {
@@ -258,8 +305,12 @@ describe('cancellation', () => {
 		const cancelled = new Error('The execution was cancelled');
 		const refusing = nodeTransport({ sleep: async () => await Promise.reject(cancelled) });
 		try {
-			const conversion: AudioVisual = await clientFor(OPEN, undefined, refusing).transformation({ handle }).videoConvert(CONVERSION);
-			await expect(conversion.waitForCompletion({ timeoutMs: 600_000, intervalMs: 60_000 })).rejects.toBe(cancelled);
+			const conversion: AudioVisual = await clientFor(OPEN, undefined, refusing)
+				.transformation({ handle })
+				.videoConvert(CONVERSION);
+			await expect(
+				conversion.waitForCompletion({ timeoutMs: 600_000, intervalMs: 60_000 }),
+			).rejects.toBe(cancelled);
 			expect(videoRequests()).toHaveLength(2);
 		} finally {
 			refusing.close();

@@ -24,10 +24,18 @@ function sign(policy: Json, secret = SECRET): { policy: string; signature: strin
 }
 
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600;
-const segment = (security: { policy: string; signature: string }) => `security=p:${security.policy},s:${security.signature}`;
+const segment = (security: { policy: string; signature: string }) =>
+	`security=p:${security.policy},s:${security.signature}`;
 
-async function postJson(url: string, body: Json): Promise<{ status: number; json: Json; headers: Headers }> {
-	const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+async function postJson(
+	url: string,
+	body: Json,
+): Promise<{ status: number; json: Json; headers: Headers }> {
+	const res = await fetch(url, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	const text = await res.text();
 	return { status: res.status, json: text ? (JSON.parse(text) as Json) : {}, headers: res.headers };
 }
@@ -41,7 +49,11 @@ interface HandUpload {
 }
 
 /** A regular multipart upload done by hand, the way the SDKs do it. */
-async function multipartUpload(emulator: Emulator, data: Buffer, options: HandUpload = {}): Promise<{ status: number; json: Json }> {
+async function multipartUpload(
+	emulator: Emulator,
+	data: Buffer,
+	options: HandUpload = {},
+): Promise<{ status: number; json: Json }> {
 	const base = { apikey: options.apikey ?? KEY, ...(options.security ?? {}) };
 	const filename = options.filename ?? 'data.bin';
 	const started = await postJson(`${emulator.url}/multipart/start`, {
@@ -68,7 +80,11 @@ async function multipartUpload(emulator: Emulator, data: Buffer, options: HandUp
 			store: { location: 's3' },
 		});
 		expect(issued.status).toBe(200);
-		const put = await fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: bytes });
+		const put = await fetch(issued.json.url, {
+			method: 'PUT',
+			headers: issued.json.headers,
+			body: bytes,
+		});
 		expect(put.status).toBe(200);
 		parts.push({ part_number: part, etag: put.headers.get('etag') });
 	}
@@ -85,7 +101,8 @@ async function multipartUpload(emulator: Emulator, data: Buffer, options: HandUp
 		...options.extra,
 	};
 	let result = await postJson(`${location_url}/multipart/complete`, complete);
-	while (result.status === 202) result = await postJson(`${location_url}/multipart/complete`, complete);
+	while (result.status === 202)
+		result = await postJson(`${location_url}/multipart/complete`, complete);
 	return result;
 }
 
@@ -110,7 +127,10 @@ describe('Filestack emulator', () => {
 	describe('regular multipart upload', () => {
 		it('stores a 12 MB file in three parts and serves it back byte for byte', async () => {
 			const data = randomBytes(12_000_000);
-			const result = await multipartUpload(emulator, data, { filename: 'report.bin', extra: { upload_tags: { a: 'b' } } });
+			const result = await multipartUpload(emulator, data, {
+				filename: 'report.bin',
+				extra: { upload_tags: { a: 'b' } },
+			});
 
 			expect(result.status).toBe(200);
 			expect(result.json).toMatchObject({
@@ -139,7 +159,9 @@ describe('Filestack emulator', () => {
 			const puts = emulator.requests.filter((entry) => entry.route === 'put');
 			expect(puts).toHaveLength(3);
 			expect(puts[0].body).toBeUndefined();
-			expect(emulator.requests.find((entry) => entry.route === 'start')?.body).toMatchObject({ filename: 'report.bin' });
+			expect(emulator.requests.find((entry) => entry.route === 'start')?.body).toMatchObject({
+				filename: 'report.bin',
+			});
 		});
 
 		it('a download begun before the file is deleted still delivers every part', async () => {
@@ -149,69 +171,141 @@ describe('Filestack emulator', () => {
 			const reader = response.body!.getReader();
 			const chunks: Uint8Array[] = [];
 			let read = await reader.read(); // bytes have come, so every part is open
-			const deleted = await fetch(`${emulator.url}/api/file/${json.handle}?key=${KEY}`, { method: 'DELETE' });
+			const deleted = await fetch(`${emulator.url}/api/file/${json.handle}?key=${KEY}`, {
+				method: 'DELETE',
+			});
 			expect(deleted.status).toBe(200);
 			for (; !read.done; read = await reader.read()) chunks.push(read.value);
 			expect(md5Hex(Buffer.concat(chunks))).toBe(md5Hex(data));
 		});
 
 		it('answers start with the upload coordinates and upload with a presigned URL and its headers', async () => {
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'a.txt', mimetype: 'text/plain', size: 3 });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'a.txt',
+				mimetype: 'text/plain',
+				size: 3,
+			});
 			expect(started.json).toMatchObject({ region: 'us-east-1', location_url: emulator.url });
 			expect(started.json.upload_type).toBeUndefined();
 			const { uri, region, upload_id } = started.json;
 			const md5 = md5Base64(Buffer.from('abc'));
-			const issued = await postJson(`${emulator.url}/multipart/upload`, { apikey: KEY, uri, region, upload_id, part: 1, size: 3, md5 });
+			const issued = await postJson(`${emulator.url}/multipart/upload`, {
+				apikey: KEY,
+				uri,
+				region,
+				upload_id,
+				part: 1,
+				size: 3,
+				md5,
+			});
 			expect(issued.json.url).toMatch(new RegExp(`^${emulator.url}/s3/.*X-Amz-Signature=`));
-			expect(issued.json.headers).toMatchObject({ 'Content-MD5': md5, 'Content-Type': 'application/octet-stream' });
+			expect(issued.json.headers).toMatchObject({
+				'Content-MD5': md5,
+				'Content-Type': 'application/octet-stream',
+			});
 			expect(issued.json.headers.Authorization).toMatch(/^AWS4-HMAC-SHA256 /);
 		});
 
 		it('refuses a complete whose ETags are not exactly the ones returned', async () => {
 			const data = Buffer.from('small file');
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'f', mimetype: 'x/y', size: data.length });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'f',
+				mimetype: 'x/y',
+				size: data.length,
+			});
 			const { uri, region, upload_id } = started.json;
 			const coordinates = { apikey: KEY, uri, region, upload_id };
-			const issued = await postJson(`${emulator.url}/multipart/upload`, { ...coordinates, part: 1, size: data.length, md5: md5Base64(data) });
-			const put = await fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: data });
+			const issued = await postJson(`${emulator.url}/multipart/upload`, {
+				...coordinates,
+				part: 1,
+				size: data.length,
+				md5: md5Base64(data),
+			});
+			const put = await fetch(issued.json.url, {
+				method: 'PUT',
+				headers: issued.json.headers,
+				body: data,
+			});
 			const etag = put.headers.get('etag') as string;
 			expect(etag).toBe(`"${md5Hex(data)}"`);
 
 			const body = { ...coordinates, filename: 'f', mimetype: 'x/y', size: data.length };
-			const unquoted = await postJson(`${emulator.url}/multipart/complete`, { ...body, parts: [{ part_number: 1, etag: etag.slice(1, -1) }] });
+			const unquoted = await postJson(`${emulator.url}/multipart/complete`, {
+				...body,
+				parts: [{ part_number: 1, etag: etag.slice(1, -1) }],
+			});
 			expect(unquoted.status).toBe(400);
 			expect(unquoted.json.error).toContain('invalid params: parts');
 			expect(unquoted.json).toMatchObject({ i: 'UPL-emu-1', t: expect.any(Number) });
 			expect(unquoted.json.c).toMatch(/^[0-9a-f-]{36}$/);
 
-			const right = await postJson(`${emulator.url}/multipart/complete`, { ...body, parts: [{ part_number: 1, etag }] });
+			const right = await postJson(`${emulator.url}/multipart/complete`, {
+				...body,
+				parts: [{ part_number: 1, etag }],
+			});
 			expect(right.status).toBe(200);
 		});
 
 		it('refuses parts smaller than 5 MiB except the last, as S3 does', async () => {
-			const result = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'f', size: 4 });
+			const result = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'f',
+				size: 4,
+			});
 			const { uri, region, upload_id } = result.json;
 			const parts: Json[] = [];
 			for (const [index, bytes] of [Buffer.from('ab'), Buffer.from('cd')].entries()) {
 				const issued = await postJson(`${emulator.url}/multipart/upload`, {
-					apikey: KEY, uri, region, upload_id, part: index + 1, size: 2, md5: md5Base64(bytes),
+					apikey: KEY,
+					uri,
+					region,
+					upload_id,
+					part: index + 1,
+					size: 2,
+					md5: md5Base64(bytes),
 				});
-				const put = await fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: bytes });
+				const put = await fetch(issued.json.url, {
+					method: 'PUT',
+					headers: issued.json.headers,
+					body: bytes,
+				});
 				parts.push({ part_number: index + 1, etag: put.headers.get('etag') });
 			}
-			const complete = await postJson(`${emulator.url}/multipart/complete`, { apikey: KEY, uri, region, upload_id, filename: 'f', size: 4, parts });
+			const complete = await postJson(`${emulator.url}/multipart/complete`, {
+				apikey: KEY,
+				uri,
+				region,
+				upload_id,
+				filename: 'f',
+				size: 4,
+				parts,
+			});
 			expect(complete.status).toBe(400);
 			expect(complete.json.error).toContain('EntityTooSmall');
 		});
 
 		it('answers Filestack-style 400s for unknown uploads, missing fields and unknown API keys', async () => {
-			const unknown = await postJson(`${emulator.url}/multipart/upload`, { apikey: KEY, uri: '/x', region: 'us-east-1', upload_id: 'nope', part: 1, size: 1, md5: 'x' });
+			const unknown = await postJson(`${emulator.url}/multipart/upload`, {
+				apikey: KEY,
+				uri: '/x',
+				region: 'us-east-1',
+				upload_id: 'nope',
+				part: 1,
+				size: 1,
+				md5: 'x',
+			});
 			expect(unknown.status).toBe(400);
 			expect(unknown.json.error).toContain('upload_id');
 			const missing = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, size: 1 });
 			expect(missing.status).toBe(400);
 			expect(missing.json.error).toContain('filename');
-			const badKey = await postJson(`${emulator.url}/multipart/start`, { apikey: 'WRONG', filename: 'f', size: 1 });
+			const badKey = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: 'WRONG',
+				filename: 'f',
+				size: 1,
+			});
 			expect(badKey.status).toBe(400);
 			expect(badKey.json.error).toContain('Invalid Application');
 		});
@@ -223,7 +317,10 @@ describe('Filestack emulator', () => {
 			const completes = emulator.requests.filter((entry) => entry.route === 'complete');
 			expect(completes).toHaveLength(3);
 			// Repeated after success (as when the answer was lost), complete answers the same.
-			const repeated = await postJson(`${emulator.url}/multipart/complete`, completes[0].body as Json);
+			const repeated = await postJson(
+				`${emulator.url}/multipart/complete`,
+				completes[0].body as Json,
+			);
 			expect(repeated).toMatchObject({ status: 200, json: result.json });
 			expect(emulator.files.size).toBe(1);
 		});
@@ -231,11 +328,24 @@ describe('Filestack emulator', () => {
 
 	describe('S3 PUT checks', () => {
 		async function issue(data: Buffer) {
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'f.bin', size: data.length });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'f.bin',
+				size: data.length,
+			});
 			const { uri, region, upload_id } = started.json;
 			const coordinates = { apikey: KEY, uri, region, upload_id };
-			const issued = await postJson(`${emulator.url}/multipart/upload`, { ...coordinates, part: 1, size: data.length, md5: md5Base64(data) });
-			return { coordinates, url: issued.json.url as string, headers: issued.json.headers as Record<string, string> };
+			const issued = await postJson(`${emulator.url}/multipart/upload`, {
+				...coordinates,
+				part: 1,
+				size: data.length,
+				md5: md5Base64(data),
+			});
+			return {
+				coordinates,
+				url: issued.json.url as string,
+				headers: issued.json.headers as Record<string, string>,
+			};
 		}
 
 		it('rejects a wrong body (BadDigest), a short body (IncompleteBody) and other headers (SignatureDoesNotMatch)', async () => {
@@ -252,7 +362,11 @@ describe('Filestack emulator', () => {
 			expect(short.status).toBe(400);
 			expect(await short.text()).toContain('<Code>IncompleteBody</Code>');
 
-			const unsigned = await fetch(url, { method: 'PUT', headers: { ...headers, 'Content-Type': 'image/png' }, body: data });
+			const unsigned = await fetch(url, {
+				method: 'PUT',
+				headers: { ...headers, 'Content-Type': 'image/png' },
+				body: data,
+			});
 			expect(unsigned.status).toBe(403);
 			expect(await unsigned.text()).toContain('<Code>SignatureDoesNotMatch</Code>');
 
@@ -260,7 +374,10 @@ describe('Filestack emulator', () => {
 			const good = await fetch(url, { method: 'PUT', headers, body: data });
 			const etag = good.headers.get('etag');
 			const done = await postJson(`${emulator.url}/multipart/complete`, {
-				...coordinates, filename: 'f.bin', size: data.length, parts: [{ part_number: 1, etag }],
+				...coordinates,
+				filename: 'f.bin',
+				size: data.length,
+				parts: [{ part_number: 1, etag }],
 			});
 			expect(done.status).toBe(200);
 			expect((await download(done.json.url)).body.equals(data)).toBe(true);
@@ -274,10 +391,20 @@ describe('Filestack emulator', () => {
 			const putMiBs = async (count: number, sample: () => void) => {
 				const hash = createHash('md5');
 				for (let i = 0; i < count; i++) hash.update(chunk);
-				const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'big', size: count * MiB });
+				const started = await postJson(`${emulator.url}/multipart/start`, {
+					apikey: KEY,
+					filename: 'big',
+					size: count * MiB,
+				});
 				const { uri, region, upload_id } = started.json;
 				const issued = await postJson(`${emulator.url}/multipart/upload`, {
-					apikey: KEY, uri, region, upload_id, part: 1, size: count * MiB, md5: hash.digest('base64'),
+					apikey: KEY,
+					uri,
+					region,
+					upload_id,
+					part: 1,
+					size: count * MiB,
+					md5: hash.digest('base64'),
 				});
 				const headers = { ...issued.json.headers, 'Content-Length': count * MiB };
 				return await new Promise<number>((resolve, reject) => {
@@ -318,16 +445,35 @@ describe('Filestack emulator', () => {
 		it('assembles committed parts from chunks, a failed chunk re-sent in halves', async () => {
 			emulator.apps.set({ apiKey: 'FII', intelligentIngestion: true });
 			const data = randomBytes(8 * MiB + 100_000);
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: 'FII', filename: 'big.bin', size: data.length, fii: true });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: 'FII',
+				filename: 'big.bin',
+				size: data.length,
+				fii: true,
+			});
 			expect(started.json.upload_type).toBe('intelligent_ingestion');
-			const coordinates = { apikey: 'FII', uri: started.json.uri, region: started.json.region, upload_id: started.json.upload_id };
+			const coordinates = {
+				apikey: 'FII',
+				uri: started.json.uri,
+				region: started.json.region,
+				upload_id: started.json.upload_id,
+			};
 
 			const sendChunk = async (part: number, bytes: Buffer, offset: number) => {
 				const issued = await postJson(`${emulator.url}/multipart/upload`, {
-					...coordinates, part, size: bytes.length, md5: md5Base64(bytes), offset, fii: true,
+					...coordinates,
+					part,
+					size: bytes.length,
+					md5: md5Base64(bytes),
+					offset,
+					fii: true,
 				});
 				expect(issued.status).toBe(200);
-				return await fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: bytes });
+				return await fetch(issued.json.url, {
+					method: 'PUT',
+					headers: issued.json.headers,
+					body: bytes,
+				});
 			};
 			const part1 = data.subarray(0, 8 * MiB);
 			emulator.faults.failNext('put', 1, 500);
@@ -336,20 +482,42 @@ describe('Filestack emulator', () => {
 			expect((await sendChunk(1, part1.subarray(4 * MiB), 4 * MiB)).status).toBe(200);
 			expect((await sendChunk(2, data.subarray(8 * MiB), 0)).status).toBe(200);
 			for (const part of [1, 2]) {
-				const committed = await postJson(`${emulator.url}/multipart/commit`, { ...coordinates, part, size: data.length });
+				const committed = await postJson(`${emulator.url}/multipart/commit`, {
+					...coordinates,
+					part,
+					size: data.length,
+				});
 				expect(committed.status).toBe(200);
 			}
-			const done = await postJson(`${emulator.url}/multipart/complete`, { ...coordinates, filename: 'big.bin', size: data.length, fii: true });
+			const done = await postJson(`${emulator.url}/multipart/complete`, {
+				...coordinates,
+				filename: 'big.bin',
+				size: data.length,
+				fii: true,
+			});
 			expect(done.status).toBe(200);
 			expect(md5Hex((await download(done.json.url)).body)).toBe(md5Hex(data));
 		});
 
 		it('refuses FII chunks and commits when the app has no Intelligent Ingestion', async () => {
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'f', size: 3, fii: true });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'f',
+				size: 3,
+				fii: true,
+			});
 			expect(started.json.upload_type).toBeUndefined();
 			const { uri, region, upload_id } = started.json;
 			const chunk = await postJson(`${emulator.url}/multipart/upload`, {
-				apikey: KEY, uri, region, upload_id, part: 1, size: 3, md5: md5Base64(Buffer.from('abc')), offset: 0, fii: true,
+				apikey: KEY,
+				uri,
+				region,
+				upload_id,
+				part: 1,
+				size: 3,
+				md5: md5Base64(Buffer.from('abc')),
+				offset: 0,
+				fii: true,
 			});
 			expect(chunk.status).toBe(400);
 			expect(chunk.json.error).toContain('Intelligent Ingestion');
@@ -366,14 +534,24 @@ describe('Filestack emulator', () => {
 			expect(none.json.error).toContain('Invalid App policy');
 
 			const forged = { ...sign({ expiry: inAnHour() }), signature: 'ab'.repeat(32) };
-			expect((await postJson(`${emulator.url}/multipart/start`, { ...start, ...forged })).status).toBe(403);
-			const expired = await postJson(`${emulator.url}/multipart/start`, { ...start, ...sign({ expiry: 1000 }) });
+			expect(
+				(await postJson(`${emulator.url}/multipart/start`, { ...start, ...forged })).status,
+			).toBe(403);
+			const expired = await postJson(`${emulator.url}/multipart/start`, {
+				...start,
+				...sign({ expiry: 1000 }),
+			});
 			expect(expired.json.error).toContain('expired');
-			const readOnly = await postJson(`${emulator.url}/multipart/start`, { ...start, ...sign({ expiry: inAnHour(), call: ['read'] }) });
+			const readOnly = await postJson(`${emulator.url}/multipart/start`, {
+				...start,
+				...sign({ expiry: inAnHour(), call: ['read'] }),
+			});
 			expect(readOnly.status).toBe(403);
 			expect(readOnly.json.error).toContain('"store"');
 
-			const result = await multipartUpload(emulator, Buffer.from('secret data'), { security: sign({ expiry: inAnHour(), call: ['store'] }) });
+			const result = await multipartUpload(emulator, Buffer.from('secret data'), {
+				security: sign({ expiry: inAnHour(), call: ['store'] }),
+			});
 			expect(result.status).toBe(200);
 		});
 
@@ -384,55 +562,118 @@ describe('Filestack emulator', () => {
 			emulator.apps.update(KEY, { appSecret: 'SECURITY-SECRET' });
 			const policy = 'eyJjYWxsIjogWyJyZWFkIl0sICJleHBpcnkiOiAyNTMzODE5NjQ0MTV9';
 			const signature = 'f61fa1effb0638ab5b6e208d5d2fd9343f8557d8a0bf529c6d8542935f77bb3c';
-			expect((await download(`${emulator.url}/security=p:${policy},s:${signature}/${json.handle}`)).status).toBe(200);
-			expect((await download(`${emulator.url}/security=policy:${policy},signature:${signature}/${json.handle}`)).status).toBe(200);
+			expect(
+				(await download(`${emulator.url}/security=p:${policy},s:${signature}/${json.handle}`))
+					.status,
+			).toBe(200);
+			expect(
+				(
+					await download(
+						`${emulator.url}/security=policy:${policy},signature:${signature}/${json.handle}`,
+					)
+				).status,
+			).toBe(200);
 		});
 
 		it('checks the call and handle of a policy on CDN, metadata, delete and overwrite', async () => {
-			const { json } = await multipartUpload(emulator, Buffer.from('guarded'), { security: sign({ expiry: inAnHour() }) });
+			const { json } = await multipartUpload(emulator, Buffer.from('guarded'), {
+				security: sign({ expiry: inAnHour() }),
+			});
 			const handle = json.handle as string;
 
 			const unsigned = await fetch(`${emulator.url}/${handle}`);
 			expect(unsigned.status).toBe(403);
 			expect(await unsigned.text()).toContain(`application [${KEY}] policy error`);
 			const read = sign({ expiry: inAnHour(), call: ['read'], handle });
-			expect((await download(`${emulator.url}/${segment(read)}/${handle}`)).body.toString()).toBe('guarded');
-			const otherHandle = sign({ expiry: inAnHour(), call: ['read'], handle: 'AAAAAAAAAAAAAAAAAAAA' });
+			expect((await download(`${emulator.url}/${segment(read)}/${handle}`)).body.toString()).toBe(
+				'guarded',
+			);
+			const otherHandle = sign({
+				expiry: inAnHour(),
+				call: ['read'],
+				handle: 'AAAAAAAAAAAAAAAAAAAA',
+			});
 			expect((await fetch(`${emulator.url}/${segment(otherHandle)}/${handle}`)).status).toBe(403);
 
-			const query = (security: { policy: string; signature: string }) => `policy=${security.policy}&signature=${security.signature}`;
-			expect((await fetch(`${emulator.url}/${handle}/metadata?size=true&${query(read)}`)).status).toBe(403);
+			const query = (security: { policy: string; signature: string }) =>
+				`policy=${security.policy}&signature=${security.signature}`;
+			expect(
+				(await fetch(`${emulator.url}/${handle}/metadata?size=true&${query(read)}`)).status,
+			).toBe(403);
 			const stat = sign({ expiry: inAnHour(), call: ['stat'] });
-			expect((await fetch(`${emulator.url}/${handle}/metadata?size=true&${query(stat)}`)).status).toBe(200);
-			expect((await fetch(`${emulator.url}/${handle}/metadata?exif=true&${query(stat)}`)).status).toBe(403);
+			expect(
+				(await fetch(`${emulator.url}/${handle}/metadata?size=true&${query(stat)}`)).status,
+			).toBe(200);
+			expect(
+				(await fetch(`${emulator.url}/${handle}/metadata?exif=true&${query(stat)}`)).status,
+			).toBe(403);
 
 			const write = sign({ expiry: inAnHour(), call: ['write'] });
-			const overwrite = await fetch(`${emulator.url}/api/file/${handle}?${query(read)}`, { method: 'POST', body: 'new' });
+			const overwrite = await fetch(`${emulator.url}/api/file/${handle}?${query(read)}`, {
+				method: 'POST',
+				body: 'new',
+			});
 			expect(overwrite.status).toBe(403);
-			expect((await fetch(`${emulator.url}/api/file/${handle}?${query(write)}`, { method: 'POST', body: 'new' })).status).toBe(200);
+			expect(
+				(
+					await fetch(`${emulator.url}/api/file/${handle}?${query(write)}`, {
+						method: 'POST',
+						body: 'new',
+					})
+				).status,
+			).toBe(200);
 
-			expect((await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(write)}`, { method: 'DELETE' })).status).toBe(403);
+			expect(
+				(
+					await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(write)}`, {
+						method: 'DELETE',
+					})
+				).status,
+			).toBe(403);
 			const remove = sign({ expiry: inAnHour(), call: ['remove'] });
-			expect((await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(remove)}`, { method: 'DELETE' })).status).toBe(200);
+			expect(
+				(
+					await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}&${query(remove)}`, {
+						method: 'DELETE',
+					})
+				).status,
+			).toBe(200);
 		});
 
 		it('keeps one video job per URL whatever policy signs each poll', async () => {
 			emulator.faults.videoPollsUntilDone = 1;
-			const { json } = await multipartUpload(emulator, Buffer.from('film'), { security: sign({ expiry: inAnHour() }) });
+			const { json } = await multipartUpload(emulator, Buffer.from('film'), {
+				security: sign({ expiry: inAnHour() }),
+			});
 			const poll = async (expiry: number) =>
-				await getJson(`${emulator.url}/video_convert=preset:h264/${segment(sign({ expiry, call: ['convert'] }))}/${json.handle}`);
+				await getJson(
+					`${emulator.url}/video_convert=preset:h264/${segment(sign({ expiry, call: ['convert'] }))}/${json.handle}`,
+				);
 			const started = await poll(inAnHour());
 			const done = await poll(inAnHour() + 60);
 			expect(done).toMatchObject({ status: 'completed', uuid: started.uuid });
 			const readOnly = sign({ expiry: inAnHour(), call: ['read'] });
-			expect((await fetch(`${emulator.url}/video_convert=preset:h264/${segment(readOnly)}/${json.handle}`)).status).toBe(403);
+			expect(
+				(
+					await fetch(
+						`${emulator.url}/video_convert=preset:h264/${segment(readOnly)}/${json.handle}`,
+					)
+				).status,
+			).toBe(403);
 		});
 
 		it('reads the policy of /process from its security task', async () => {
-			const body = { apikey: KEY, sources: ['https://example.com/a.txt'], tasks: [{ name: 'store', params: { location: 's3' } }] };
+			const body = {
+				apikey: KEY,
+				sources: ['https://example.com/a.txt'],
+				tasks: [{ name: 'store', params: { location: 's3' } }],
+			};
 			expect((await postJson(`${emulator.url}/process`, body)).status).toBe(403);
 			const { policy, signature } = sign({ expiry: inAnHour(), call: ['store'] });
-			const signed = { ...body, tasks: [...body.tasks, { name: 'security', params: { policy, signature } }] };
+			const signed = {
+				...body,
+				tasks: [...body.tasks, { name: 'security', params: { policy, signature } }],
+			};
 			expect((await postJson(`${emulator.url}/process`, signed)).status).toBe(200);
 		});
 	});
@@ -442,14 +683,19 @@ describe('Filestack emulator', () => {
 		const content = Buffer.from('transform me, please');
 
 		beforeEach(async () => {
-			handle = (await multipartUpload(emulator, content, { filename: 'photo.jpg' })).json.handle as string;
+			handle = (await multipartUpload(emulator, content, { filename: 'photo.jpg' })).json
+				.handle as string;
 		});
 
 		it('passes the source through, naming the task chain, and honours output=format', async () => {
-			const res = await download(`${emulator.url}/resize=width:100,height:50/output=format:png/${handle}`);
+			const res = await download(
+				`${emulator.url}/resize=width:100,height:50/output=format:png/${handle}`,
+			);
 			expect(res.status).toBe(200);
 			expect(res.body.equals(content)).toBe(true);
-			expect(res.headers.get('x-emulator-tasks')).toBe('resize=width:100,height:50/output=format:png');
+			expect(res.headers.get('x-emulator-tasks')).toBe(
+				'resize=width:100,height:50/output=format:png',
+			);
 			expect(res.headers.get('content-type')).toBe('image/png');
 			expect(res.headers.get('content-disposition')).toContain('photo.png');
 		});
@@ -459,14 +705,24 @@ describe('Filestack emulator', () => {
 			expect(unknown.status).toBe(400);
 			expect(await unknown.text()).toContain('frobnicate');
 			expect((await fetch(`${emulator.url}/resize=width/${handle}`)).status).toBe(400);
-			expect((await fetch(`${emulator.url}/resize=width:10/https://example.com/x.png`)).status).toBe(400);
+			expect(
+				(await fetch(`${emulator.url}/resize=width:10/https://example.com/x.png`)).status,
+			).toBe(400);
 			expect((await fetch(`${emulator.url}/AAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
 		});
 
 		it('stores a transformation result with POST and a final store task', async () => {
-			const res = await postJson(`${emulator.url}/flip/output=format:png/store=filename:flipped.png,path:"out/"/${handle}`, {});
+			const res = await postJson(
+				`${emulator.url}/flip/output=format:png/store=filename:flipped.png,path:"out/"/${handle}`,
+				{},
+			);
 			expect(res.status).toBe(200);
-			expect(res.json).toMatchObject({ filename: 'flipped.png', size: content.length, type: 'image/png', container: 'emulator-bucket' });
+			expect(res.json).toMatchObject({
+				filename: 'flipped.png',
+				size: content.length,
+				type: 'image/png',
+				container: 'emulator-bucket',
+			});
 			expect(res.json.key).toBe(`out/${res.json.handle}_flipped.png`);
 			expect((await download(res.json.url)).body.equals(content)).toBe(true);
 		});
@@ -483,7 +739,8 @@ describe('Filestack emulator', () => {
 
 		it('zips several handles into a real ZIP archive', async () => {
 			const second = Buffer.from('second file');
-			const other = (await multipartUpload(emulator, second, { filename: 'notes.txt' })).json.handle;
+			const other = (await multipartUpload(emulator, second, { filename: 'notes.txt' })).json
+				.handle;
 			const res = await download(`${emulator.url}/${KEY}/zip/[${handle},${other}]`);
 			expect(res.headers.get('content-type')).toBe('application/zip');
 			const entries: Array<{ name: string; data: Buffer; crc: number }> = [];
@@ -492,7 +749,11 @@ describe('Filestack emulator', () => {
 				const nameLength = res.body.readUInt16LE(at + 26);
 				const name = res.body.subarray(at + 30, at + 30 + nameLength).toString();
 				const start = at + 30 + nameLength + res.body.readUInt16LE(at + 28);
-				entries.push({ name, data: res.body.subarray(start, start + size), crc: res.body.readUInt32LE(at + 14) });
+				entries.push({
+					name,
+					data: res.body.subarray(start, start + size),
+					crc: res.body.readUInt32LE(at + 14),
+				});
 				at = start + size;
 			}
 			expect(entries.map((entry) => entry.name)).toEqual(['photo.jpg', 'notes.txt']);
@@ -513,8 +774,19 @@ describe('Filestack emulator', () => {
 
 		it('returns metadata: the default set, or the attributes asked, with digests of the content', async () => {
 			const defaults = await getJson(`${emulator.url}/${handle}/metadata`);
-			expect(Object.keys(defaults).sort()).toEqual(['container', 'filename', 'location', 'mimetype', 'path', 'size', 'uploaded', 'writeable']);
-			const asked = await getJson(`${emulator.url}/api/file/${handle}/metadata?size=true&md5=true&sha256=true`);
+			expect(Object.keys(defaults).sort()).toEqual([
+				'container',
+				'filename',
+				'location',
+				'mimetype',
+				'path',
+				'size',
+				'uploaded',
+				'writeable',
+			]);
+			const asked = await getJson(
+				`${emulator.url}/api/file/${handle}/metadata?size=true&md5=true&sha256=true`,
+			);
 			expect(asked).toEqual({
 				size: content.length,
 				md5: md5Hex(content),
@@ -527,19 +799,33 @@ describe('Filestack emulator', () => {
 	describe('video_convert', () => {
 		let handle: string;
 		beforeEach(async () => {
-			handle = (await multipartUpload(emulator, Buffer.from('a movie'), { filename: 'clip.mov' })).json.handle as string;
+			handle = (await multipartUpload(emulator, Buffer.from('a movie'), { filename: 'clip.mov' }))
+				.json.handle as string;
 		});
 
 		it('goes started → pending → completed on the same URL and stores the result', async () => {
 			const url = `${emulator.url}/video_convert=preset:webm,width:320/${handle}`;
 			const started = await getJson(url);
-			expect(started).toMatchObject({ status: 'started', data: {}, metadata: { result: {}, source: {} } });
+			expect(started).toMatchObject({
+				status: 'started',
+				data: {},
+				metadata: { result: {}, source: {} },
+			});
 			expect(started.uuid).toMatch(/^[0-9a-f]{32}$/);
 			expect(started.timestamp).toMatch(/^\d+$/);
 			expect((await getJson(url)).status).toBe('pending');
 			const done = await getJson(url);
-			expect(done).toMatchObject({ status: 'completed', message: 'Done', uuid: started.uuid, timestamp: started.timestamp });
-			expect(done.metadata.result).toMatchObject({ width: 320, mime_type: 'video/webm', extname: '.webm' });
+			expect(done).toMatchObject({
+				status: 'completed',
+				message: 'Done',
+				uuid: started.uuid,
+				timestamp: started.timestamp,
+			});
+			expect(done.metadata.result).toMatchObject({
+				width: 320,
+				mime_type: 'video/webm',
+				extname: '.webm',
+			});
 			const result = await download(done.data.url);
 			expect(result.body.toString()).toBe('a movie');
 			expect(result.headers.get('content-type')).toBe('video/webm');
@@ -566,37 +852,72 @@ describe('Filestack emulator', () => {
 	describe('File API and /process', () => {
 		let handle: string;
 		beforeEach(async () => {
-			handle = (await multipartUpload(emulator, Buffer.from('original'), { filename: 'doc.txt' })).json.handle as string;
+			handle = (await multipartUpload(emulator, Buffer.from('original'), { filename: 'doc.txt' }))
+				.json.handle as string;
 		});
 
 		it('overwrites with raw bytes, a multipart fileUpload, or a URL', async () => {
-			const raw = await fetch(`${emulator.url}/api/file/${handle}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'raw bytes' });
-			expect(await raw.json()).toEqual({ url: `${emulator.url}/api/file/${handle}`, mimetype: 'text/plain', isWriteable: true, size: 9, filename: 'doc.txt' });
-			expect((await download(`${emulator.url}/api/file/${handle}`)).body.toString()).toBe('raw bytes');
+			const raw = await fetch(`${emulator.url}/api/file/${handle}`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'text/plain' },
+				body: 'raw bytes',
+			});
+			expect(await raw.json()).toEqual({
+				url: `${emulator.url}/api/file/${handle}`,
+				mimetype: 'text/plain',
+				isWriteable: true,
+				size: 9,
+				filename: 'doc.txt',
+			});
+			expect((await download(`${emulator.url}/api/file/${handle}`)).body.toString()).toBe(
+				'raw bytes',
+			);
 
 			const form = new FormData();
 			form.append('other', 'ignored');
-			form.append('fileUpload', new Blob([Buffer.from('from a form')], { type: 'application/octet-stream' }), 'filename');
-			const multipart = await fetch(`${emulator.url}/api/file/${handle}`, { method: 'POST', body: form });
+			form.append(
+				'fileUpload',
+				new Blob([Buffer.from('from a form')], { type: 'application/octet-stream' }),
+				'filename',
+			);
+			const multipart = await fetch(`${emulator.url}/api/file/${handle}`, {
+				method: 'POST',
+				body: form,
+			});
 			expect(multipart.status).toBe(200);
 			expect((await download(`${emulator.url}/${handle}`)).body.toString()).toBe('from a form');
 
-			const encoded = await fetch(`${emulator.url}/api/file/${handle}?base64decode=true`, { method: 'POST', body: Buffer.from('decoded!').toString('base64') });
+			const encoded = await fetch(`${emulator.url}/api/file/${handle}?base64decode=true`, {
+				method: 'POST',
+				body: Buffer.from('decoded!').toString('base64'),
+			});
 			expect(((await encoded.json()) as Json).size).toBe(8);
 			expect((await download(`${emulator.url}/${handle}`)).body.toString()).toBe('decoded!');
 
-			const source = (await multipartUpload(emulator, Buffer.from('fetched over loopback'))).json.url as string;
-			const byUrl = await fetch(`${emulator.url}/api/file/${handle}`, { method: 'POST', body: new URLSearchParams({ url: source }) });
+			const source = (await multipartUpload(emulator, Buffer.from('fetched over loopback'))).json
+				.url as string;
+			const byUrl = await fetch(`${emulator.url}/api/file/${handle}`, {
+				method: 'POST',
+				body: new URLSearchParams({ url: source }),
+			});
 			expect(byUrl.status).toBe(200);
-			expect((await download(`${emulator.url}/${handle}`)).body.toString()).toBe('fetched over loopback');
-			expect(emulator.requests.find((entry) => entry.route === 'overwrite' && entry.body)?.body).toEqual({ url: source });
+			expect((await download(`${emulator.url}/${handle}`)).body.toString()).toBe(
+				'fetched over loopback',
+			);
+			expect(
+				emulator.requests.find((entry) => entry.route === 'overwrite' && entry.body)?.body,
+			).toEqual({ url: source });
 		});
 
 		it('deletes a file; it is gone afterwards', async () => {
 			const segments = emulator.files.get(handle)?.content.segments ?? [];
 			expect(segments.length).toBeGreaterThan(0);
-			expect((await fetch(`${emulator.url}/api/file/${handle}`, { method: 'DELETE' })).status).toBe(400);
-			const deleted = await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}`, { method: 'DELETE' });
+			expect((await fetch(`${emulator.url}/api/file/${handle}`, { method: 'DELETE' })).status).toBe(
+				400,
+			);
+			const deleted = await fetch(`${emulator.url}/api/file/${handle}?key=${KEY}`, {
+				method: 'DELETE',
+			});
 			expect(deleted.status).toBe(200);
 			expect(emulator.files.has(handle)).toBe(false);
 			expect(segments.filter((segment) => existsSync(segment))).toEqual([]);
@@ -604,15 +925,26 @@ describe('Filestack emulator', () => {
 		});
 
 		it('stores from an external URL with synthesized content, and from a loopback URL for real', async () => {
-			const external = { apikey: KEY, sources: ['https://example.com/pics/cat.png'], tasks: [{ name: 'store', params: { path: 'pics/' } }] };
+			const external = {
+				apikey: KEY,
+				sources: ['https://example.com/pics/cat.png'],
+				tasks: [{ name: 'store', params: { path: 'pics/' } }],
+			};
 			const first = await postJson(`${emulator.url}/process`, external);
-			expect(first.json).toMatchObject({ filename: 'cat.png', type: 'image/png', container: 'emulator-bucket' });
+			expect(first.json).toMatchObject({
+				filename: 'cat.png',
+				type: 'image/png',
+				container: 'emulator-bucket',
+			});
 			expect(first.json.key).toBe(`pics/${first.json.handle}_cat.png`);
 			const second = await postJson(`${emulator.url}/process`, external);
 			expect(second.json.handle).not.toBe(first.json.handle);
-			const md5Of = async (handle: unknown) => await emulator.files.get(String(handle))?.content.md5();
+			const md5Of = async (handle: unknown) =>
+				await emulator.files.get(String(handle))?.content.md5();
 			expect(await md5Of(second.json.handle)).toBe(await md5Of(first.json.handle));
-			const metadata = await getJson(`${emulator.url}/${first.json.handle}/metadata?width=true&height=true`);
+			const metadata = await getJson(
+				`${emulator.url}/${first.json.handle}/metadata?width=true&height=true`,
+			);
 			expect(metadata).toEqual({ width: 64, height: 64 });
 
 			const origin = await new Promise<Server>((resolve) => {
@@ -658,11 +990,21 @@ describe('Filestack emulator', () => {
 
 		it('cuts or fails PUTs without ever keeping a partial part', async () => {
 			const data = randomBytes(2 * MiB);
-			const started = await postJson(`${emulator.url}/multipart/start`, { apikey: KEY, filename: 'f', size: data.length });
+			const started = await postJson(`${emulator.url}/multipart/start`, {
+				apikey: KEY,
+				filename: 'f',
+				size: data.length,
+			});
 			const { uri, region, upload_id } = started.json;
 			const coordinates = { apikey: KEY, uri, region, upload_id };
-			const issued = await postJson(`${emulator.url}/multipart/upload`, { ...coordinates, part: 1, size: data.length, md5: md5Base64(data) });
-			const put = () => fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: data });
+			const issued = await postJson(`${emulator.url}/multipart/upload`, {
+				...coordinates,
+				part: 1,
+				size: data.length,
+				md5: md5Base64(data),
+			});
+			const put = () =>
+				fetch(issued.json.url, { method: 'PUT', headers: issued.json.headers, body: data });
 
 			emulator.faults.putCutoffRate = 1;
 			await expect(put()).rejects.toThrow();
@@ -673,7 +1015,12 @@ describe('Filestack emulator', () => {
 			expect(await failed.text()).toContain('<Code>InternalError</Code>');
 			emulator.faults.putFailureRate = 0;
 
-			const complete = { ...coordinates, filename: 'f', size: data.length, parts: [{ part_number: 1, etag: `"${md5Hex(data)}"` }] };
+			const complete = {
+				...coordinates,
+				filename: 'f',
+				size: data.length,
+				parts: [{ part_number: 1, etag: `"${md5Hex(data)}"` }],
+			};
 			expect((await postJson(`${emulator.url}/multipart/complete`, complete)).status).toBe(400);
 			expect((await put()).status).toBe(200);
 			const done = await postJson(`${emulator.url}/multipart/complete`, complete);
@@ -695,7 +1042,8 @@ describe('Filestack emulator', () => {
 				target.faults.seed = 42;
 				target.faults.apiFailureRate = 0.5;
 				const statuses: number[] = [];
-				for (let i = 0; i < 12; i++) statuses.push((await fetch(`${target.url}/AAAAAAAAAAAAAAAAAAAA`)).status);
+				for (let i = 0; i < 12; i++)
+					statuses.push((await fetch(`${target.url}/AAAAAAAAAAAAAAAAAAAA`)).status);
 				return statuses;
 			};
 			const other = await startEmulator();
@@ -732,14 +1080,22 @@ describe('Filestack emulator', () => {
 		});
 		try {
 			const { port } = receiver.address() as AddressInfo;
-			emulator.apps.set({ apiKey: KEY, webhook: { url: `http://127.0.0.1:${port}/hook`, secret: 'hook-secret' } });
+			emulator.apps.set({
+				apiKey: KEY,
+				webhook: { url: `http://127.0.0.1:${port}/hook`, secret: 'hook-secret' },
+			});
 			const { json } = await multipartUpload(emulator, Buffer.from('event'), { filename: 'e.txt' });
 			await emulator.reset(); // waits for deliveries under way
 			expect(received).toHaveLength(1);
 			const { headers, body } = received[0];
-			const expected = createHmac('sha256', 'hook-secret').update(`${headers['fs-timestamp']}.${body}`).digest('hex');
+			const expected = createHmac('sha256', 'hook-secret')
+				.update(`${headers['fs-timestamp']}.${body}`)
+				.digest('hex');
 			expect(headers['fs-signature']).toBe(expected);
-			expect(JSON.parse(body)).toMatchObject({ action: 'fp.upload', text: { url: json.url, filename: 'e.txt', status: 'Stored', size: 5 } });
+			expect(JSON.parse(body)).toMatchObject({
+				action: 'fp.upload',
+				text: { url: json.url, filename: 'e.txt', status: 'Stored', size: 5 },
+			});
 		} finally {
 			receiver.close();
 		}
@@ -747,7 +1103,9 @@ describe('Filestack emulator', () => {
 
 	it('forgets files on reset and deletes its directory on close', async () => {
 		const instance = await startEmulator();
-		const { json } = await multipartUpload(instance, Buffer.from('temporary'), { apikey: 'EMULATOR_API_KEY' });
+		const { json } = await multipartUpload(instance, Buffer.from('temporary'), {
+			apikey: 'EMULATOR_API_KEY',
+		});
 		const [path] = instance.files.get(json.handle)?.content.segments ?? [];
 		expect(existsSync(path)).toBe(true);
 		await instance.reset();

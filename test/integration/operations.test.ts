@@ -21,7 +21,12 @@ const SECURED = 'SECURED_KEY';
 const SECRET = 'operations-app-secret';
 const WRONG_SECRET = 'not-the-app-secret';
 /** Quick tries: the faults here are scheduled, and production backoff would only slow the suite down. */
-const QUICK_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 10, maxDelayMs: 50, timeoutMs: 30_000 };
+const QUICK_RETRY: RetryPolicy = {
+	attempts: 4,
+	baseDelayMs: 10,
+	maxDelayMs: 50,
+	timeoutMs: 30_000,
+};
 
 /** What the loopback "web site" serves: the public URLs that uploads and overwrites from a URL fetch. */
 const SITE_FILES: Record<string, { type: string; body: Buffer }> = {
@@ -36,7 +41,9 @@ let transport: ReturnType<typeof nodeTransport>;
 let site: { url: string; hits: string[]; close(): Promise<void> };
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: OPEN }, { apiKey: SECURED, appSecret: SECRET }] });
+	emulator = await startEmulator({
+		apps: [{ apiKey: OPEN }, { apiKey: SECURED, appSecret: SECRET }],
+	});
 	transport = nodeTransport();
 	site = await startSite();
 });
@@ -64,7 +71,9 @@ async function startSite(): Promise<typeof site> {
 			res.writeHead(404).end();
 			return;
 		}
-		res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length }).end(file.body);
+		res
+			.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length })
+			.end(file.body);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	const { port } = server.address() as AddressInfo;
@@ -84,8 +93,16 @@ async function readAll(stream: ByteStream): Promise<Buffer> {
 	return Buffer.concat(chunks);
 }
 
-async function uploadBytes(client: Client, bytes: Buffer, filename: string, mimetype: string): Promise<StoredFile> {
-	return await client.upload({ size: bytes.length, stream: Readable.from([bytes]) }, { filename, mimetype });
+async function uploadBytes(
+	client: Client,
+	bytes: Buffer,
+	filename: string,
+	mimetype: string,
+): Promise<StoredFile> {
+	return await client.upload(
+		{ size: bytes.length, stream: Readable.from([bytes]) },
+		{ filename, mimetype },
+	);
 }
 
 async function downloadBytes(client: Client, handle: string): Promise<Buffer> {
@@ -105,7 +122,9 @@ async function storedMd5(handle: string): Promise<string | undefined> {
 /** Handle → MD5 of every stored file: what a refused call must leave as it was. */
 async function storedContent(): Promise<Record<string, string>> {
 	const files = [...emulator.files.values()];
-	return Object.fromEntries(await Promise.all(files.map(async (file) => [file.handle, await file.content.md5()])));
+	return Object.fromEntries(
+		await Promise.all(files.map(async (file) => [file.handle, await file.content.md5()])),
+	);
 }
 
 interface Credentials {
@@ -127,14 +146,22 @@ function inFields(fields: unknown): Credentials {
  * A signed request carries a policy signed with the app secret, unexpired, allowing exactly `calls` (on `handle`);
  * an unsigned one carries nothing.
  */
-function expectSigning(signs: boolean, credentials: Credentials, calls: string[], handle?: string): void {
+function expectSigning(
+	signs: boolean,
+	credentials: Credentials,
+	calls: string[],
+	handle?: string,
+): void {
 	if (!signs) {
 		expect(credentials).toEqual({ policy: undefined, signature: undefined });
 		return;
 	}
 	const { policy, signature } = credentials as Required<Credentials>;
 	expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
-	const decoded = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
+	const decoded = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<
+		string,
+		unknown
+	>;
 	expect(decoded).toEqual({ call: calls, expiry: expect.any(Number), ...(handle && { handle }) });
 	expect(decoded.expiry as number).toBeGreaterThan(Date.now() / 1000);
 }
@@ -177,8 +204,17 @@ describe.each([
 		const mark = emulator.requests.length;
 		const file = await uploadBytes(client, text, 'hello.txt', 'text/plain');
 
-		expect(file).toMatchObject({ filename: 'hello.txt', size: text.length, mimetype: 'text/plain', url: `${emulator.url}/${file.handle}` });
-		expect(emulator.files.get(file.handle)).toMatchObject({ apiKey, filename: 'hello.txt', mimetype: 'text/plain' });
+		expect(file).toMatchObject({
+			filename: 'hello.txt',
+			size: text.length,
+			mimetype: 'text/plain',
+			url: `${emulator.url}/${file.handle}`,
+		});
+		expect(emulator.files.get(file.handle)).toMatchObject({
+			apiKey,
+			filename: 'hello.txt',
+			mimetype: 'text/plain',
+		});
 		expect(await storedMd5(file.handle)).toBe(md5(text));
 		const start = requestsSince(mark).find((entry) => entry.route === 'start');
 		expect(start?.body).toMatchObject({ apikey: apiKey, filename: 'hello.txt', size: text.length });
@@ -192,7 +228,12 @@ describe.each([
 
 		const served = SITE_FILES['/report.csv'].body;
 		expect(site.hits).toEqual(['/report.csv']);
-		expect(file).toMatchObject({ filename: 'visits.csv', size: served.length, mimetype: 'text/csv', key: `imports/${file.handle}_visits.csv` });
+		expect(file).toMatchObject({
+			filename: 'visits.csv',
+			size: served.length,
+			mimetype: 'text/csv',
+			key: `imports/${file.handle}_visits.csv`,
+		});
 		expect(emulator.files.get(file.handle)).toMatchObject({ sourceUrl: source, apiKey });
 		expect(await storedMd5(file.handle)).toBe(md5(served));
 		expect(await downloadBytes(client, file.handle)).toEqual(served);
@@ -211,7 +252,9 @@ describe.each([
 		expect(site.hits).toEqual([]);
 		expect(file).toMatchObject({ filename: 'readme.txt', mimetype: 'text/plain' });
 		const content = await downloadBytes(client, file.handle);
-		expect(content.toString('utf8')).toMatch(new RegExp(`^Filestack emulator: synthetic content of ${REMOTE_URL}\n`));
+		expect(content.toString('utf8')).toMatch(
+			new RegExp(`^Filestack emulator: synthetic content of ${REMOTE_URL}\n`),
+		);
 		expect(file.size).toBe(content.length);
 		expect(emulator.files.get(file.handle)?.sourceUrl).toBe(REMOTE_URL);
 	});
@@ -222,7 +265,11 @@ describe.each([
 		const mark = emulator.requests.length;
 
 		const download = await client.filelink(handle).download();
-		expect(download).toMatchObject({ filename: 'random.bin', mimetype: 'application/x-random', size: bytes.length });
+		expect(download).toMatchObject({
+			filename: 'random.bin',
+			mimetype: 'application/x-random',
+			size: bytes.length,
+		});
 		expect(md5(await readAll(download.stream))).toBe(md5(bytes));
 
 		const [request] = requestsSince(mark);
@@ -237,14 +284,32 @@ describe.each([
 		const mark = emulator.requests.length;
 
 		const defaults = await filelink.metadata();
-		expect(Object.keys(defaults).sort()).toEqual(['container', 'filename', 'location', 'mimetype', 'path', 'size', 'uploaded', 'writeable']);
-		expect(defaults).toMatchObject({ filename: 'hello.txt', mimetype: 'text/plain', size: text.length, writeable: true, path: file.key });
+		expect(Object.keys(defaults).sort()).toEqual([
+			'container',
+			'filename',
+			'location',
+			'mimetype',
+			'path',
+			'size',
+			'uploaded',
+			'writeable',
+		]);
+		expect(defaults).toMatchObject({
+			filename: 'hello.txt',
+			mimetype: 'text/plain',
+			size: text.length,
+			writeable: true,
+			path: file.key,
+		});
 
 		const chosen = await filelink.metadata(['md5', 'sha256', 'size']);
 		expect(chosen).toEqual({ md5: md5(text), sha256: sha256(text), size: text.length });
 
 		const requests = requestsSince(mark);
-		expect(requests.map((entry) => entry.path)).toEqual([`/${file.handle}/metadata`, `/${file.handle}/metadata`]);
+		expect(requests.map((entry) => entry.path)).toEqual([
+			`/${file.handle}/metadata`,
+			`/${file.handle}/metadata`,
+		]);
 		expect(requests[1].query).toMatchObject({ md5: 'true', sha256: 'true', size: 'true' });
 		for (const { query } of requests) expectSigning(signs, inFields(query), ['stat'], file.handle);
 	});
@@ -254,13 +319,19 @@ describe.each([
 		const { handle } = await uploadBytes(client, png, 'picture.png', 'image/png');
 		const mark = emulator.requests.length;
 
-		const result = await client.filelink(handle).transform().add({ name: 'resize', params: { width: 100 } }).download();
+		const result = await client
+			.filelink(handle)
+			.transform()
+			.add({ name: 'resize', params: { width: 100 } })
+			.download();
 		// The emulator does not process images: the result is the source, served for that chain of tasks.
 		expect(result.mimetype).toBe('image/png');
 		expect(await readAll(result.stream)).toEqual(png);
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({ route: 'transform', method: 'GET' });
-		expect(request.path).toMatch(new RegExp(`^/resize=width:100/${signs ? 'security=[^/]+/' : ''}${handle}$`));
+		expect(request.path).toMatch(
+			new RegExp(`^/resize=width:100/${signs ? 'security=[^/]+/' : ''}${handle}$`),
+		);
 		expectSigning(signs, inPath(request.path), ['read', 'convert'], handle);
 	});
 
@@ -276,26 +347,41 @@ describe.each([
 			.store({ filename: 'small.png' });
 
 		expect(stored.handle).not.toBe(source.handle);
-		expect(stored).toMatchObject({ filename: 'small.png', mimetype: 'image/png', size: png.length, url: `${emulator.url}/${stored.handle}` });
+		expect(stored).toMatchObject({
+			filename: 'small.png',
+			mimetype: 'image/png',
+			size: png.length,
+			url: `${emulator.url}/${stored.handle}`,
+		});
 		expect(emulator.files.get(stored.handle)).toMatchObject({ apiKey, filename: 'small.png' });
 		expect(await storedMd5(stored.handle)).toBe(md5(png));
 		expect(await storedMd5(source.handle)).toBe(md5(png));
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({ route: 'transform', method: 'POST' });
-		expect(decodeURIComponent(request.path)).toContain('/resize=width:100/store=filename:small.png/');
+		expect(decodeURIComponent(request.path)).toContain(
+			'/resize=width:100/store=filename:small.png/',
+		);
 		expectSigning(signs, inPath(request.path), ['read', 'convert', 'store'], source.handle);
 	});
 
 	it('a screenshot of a web page is a PNG of the asked width', async () => {
 		const mark = emulator.requests.length;
-		const shot = await client.screenshot('https://www.example.com/pricing', { width: 800 }).download();
+		const shot = await client
+			.screenshot('https://www.example.com/pricing', { width: 800 })
+			.download();
 
 		const png = await readAll(shot.stream);
 		expect(shot.mimetype).toBe('image/png');
-		expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+		expect(png.subarray(0, 8)).toEqual(
+			Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+		);
 		expect(png.readUInt32BE(16)).toBe(800);
 		const [request] = requestsSince(mark);
-		expect(request.path).toMatch(new RegExp(`^/${apiKey}/urlscreenshot=width:800/${signs ? 'security=[^/]+/' : ''}https://www.example.com/pricing$`));
+		expect(request.path).toMatch(
+			new RegExp(
+				`^/${apiKey}/urlscreenshot=width:800/${signs ? 'security=[^/]+/' : ''}https://www.example.com/pricing$`,
+			),
+		);
 		expectSigning(signs, inPath(request.path), ['read', 'convert']);
 	});
 
@@ -312,7 +398,11 @@ describe.each([
 			{ name: 'table.csv', data: csv },
 		]);
 		const [request] = requestsSince(mark);
-		expect(request.path).toMatch(new RegExp(`^/${apiKey}/zip/${signs ? 'security=[^/]+/' : ''}\\[${first.handle},${second.handle}\\]$`));
+		expect(request.path).toMatch(
+			new RegExp(
+				`^/${apiKey}/zip/${signs ? 'security=[^/]+/' : ''}\\[${first.handle},${second.handle}\\]$`,
+			),
+		);
 		expectSigning(signs, inPath(request.path), ['read', 'convert']);
 	});
 
@@ -339,13 +429,17 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		file = await uploadBytes(client, png, 'photo.png', 'image/png');
 	});
 
-	it('delete removes the file; downloading it afterwards is a 404 with Filestack\'s text', async () => {
+	it("delete removes the file; downloading it afterwards is a 404 with Filestack's text", async () => {
 		const mark = emulator.requests.length;
 		await client.filelink(file.handle).delete();
 
 		expect(emulator.files.has(file.handle)).toBe(false);
 		const [request] = requestsSince(mark);
-		expect(request).toMatchObject({ route: 'delete', method: 'DELETE', path: `/api/file/${file.handle}` });
+		expect(request).toMatchObject({
+			route: 'delete',
+			method: 'DELETE',
+			path: `/api/file/${file.handle}`,
+		});
 		expect(request.query.key).toBe(SECURED);
 		expectSigning(true, inFields(request.query), ['remove'], file.handle);
 
@@ -383,7 +477,11 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		expect(await storedMd5(file.handle)).toBe(md5(replacement));
 		expect(md5(await downloadBytes(client, file.handle))).toBe(md5(replacement));
 		const [request] = requestsSince(mark);
-		expect(request).toMatchObject({ route: 'overwrite', method: 'POST', path: `/api/file/${file.handle}` });
+		expect(request).toMatchObject({
+			route: 'overwrite',
+			method: 'POST',
+			path: `/api/file/${file.handle}`,
+		});
 		expect(request.query.base64decode).toBe('false');
 		expectSigning(true, inFields(request.query), ['write'], file.handle);
 	});
@@ -403,27 +501,39 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		expectSigning(true, inFields(request.query), ['write'], file.handle);
 	});
 
-	it.each(['tags', 'sfw', 'ocr'] as const)('%s answers the analysis of that very file', async (task) => {
-		const mark = emulator.requests.length;
-		const answer = await client.filelink(file.handle)[task]();
+	it.each(['tags', 'sfw', 'ocr'] as const)(
+		'%s answers the analysis of that very file',
+		async (task) => {
+			const mark = emulator.requests.length;
+			const answer = await client.filelink(file.handle)[task]();
 
-		expect(answer).toEqual(intelligenceResult(task, md5(png)));
-		const [request] = requestsSince(mark);
-		expect(request.path).toMatch(new RegExp(`^/${task}/security=[^/]+/${file.handle}$`));
-		expectSigning(true, inPath(request.path), ['read', 'convert'], file.handle);
-	});
+			expect(answer).toEqual(intelligenceResult(task, md5(png)));
+			const [request] = requestsSince(mark);
+			expect(request.path).toMatch(new RegExp(`^/${task}/security=[^/]+/${file.handle}$`));
+			expectSigning(true, inPath(request.path), ['read', 'convert'], file.handle);
+		},
+	);
 
-	it('a signed URL with a Security of the caller\'s making opens the file, and a transformation of it', async () => {
-		const security = client.security((secret) => new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret));
+	it("a signed URL with a Security of the caller's making opens the file, and a transformation of it", async () => {
+		const security = client.security(
+			(secret) =>
+				new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret),
+		);
 		const url = client.filelink(file.handle).transform().url(security);
 
-		expect(url).toBe(`${emulator.url}/security=p:${security.policyB64},s:${security.signature}/${file.handle}`);
+		expect(url).toBe(
+			`${emulator.url}/security=p:${security.policyB64},s:${security.signature}/${file.handle}`,
+		);
 		expectSigning(true, inPath(new URL(url).pathname), ['read'], file.handle);
 		const response = await fetch(url);
 		expect(response.status).toBe(200);
 		expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
 
-		const resized = client.filelink(file.handle).transform().add({ name: 'resize', params: { width: 32 } }).url(security);
+		const resized = client
+			.filelink(file.handle)
+			.transform()
+			.add({ name: 'resize', params: { width: 32 } })
+			.url(security);
 		expect((await fetch(resized)).status).toBe(200);
 	});
 });
@@ -435,30 +545,96 @@ interface Fixture {
 }
 
 /** Every SDK operation; `needsSecret`: refused by the SDK itself when the credential has no app secret. */
-const operations: Array<[name: string, needsSecret: boolean, run: (client: Client, fixture: Fixture) => Promise<unknown>]> = [
-	['upload', false, async (client) => await uploadBytes(client, Buffer.from('new'), 'new.txt', 'text/plain')],
-	['upload from a loopback URL', false, async (client) => await client.uploadFromUrl(`${site.url}/report.csv`)],
+const operations: Array<
+	[name: string, needsSecret: boolean, run: (client: Client, fixture: Fixture) => Promise<unknown>]
+> = [
+	[
+		'upload',
+		false,
+		async (client) => await uploadBytes(client, Buffer.from('new'), 'new.txt', 'text/plain'),
+	],
+	[
+		'upload from a loopback URL',
+		false,
+		async (client) => await client.uploadFromUrl(`${site.url}/report.csv`),
+	],
 	['upload from a remote URL', false, async (client) => await client.uploadFromUrl(REMOTE_URL)],
 	['download', false, async (client, { file }) => await downloadBytes(client, file.handle)],
 	['metadata', false, async (client, { file }) => await client.filelink(file.handle).metadata()],
-	['metadata with md5', false, async (client, { file }) => await client.filelink(file.handle).metadata(['md5'])],
-	['transformation download', false, async (client, { file }) =>
-		await readAll((await client.filelink(file.handle).transform().add({ name: 'resize', params: { width: 100 } }).download()).stream)],
-	['transformation store', false, async (client, { file }) =>
-		await client.filelink(file.handle).transform().add({ name: 'resize', params: { width: 100 } }).store()],
-	['screenshot', false, async (client) => await readAll((await client.screenshot('https://www.example.com/', { width: 800 }).download()).stream)],
-	['zip', false, async (client, { file, other }) => await readAll((await client.zip([file.handle, other.handle]).download()).stream)],
+	[
+		'metadata with md5',
+		false,
+		async (client, { file }) => await client.filelink(file.handle).metadata(['md5']),
+	],
+	[
+		'transformation download',
+		false,
+		async (client, { file }) =>
+			await readAll(
+				(
+					await client
+						.filelink(file.handle)
+						.transform()
+						.add({ name: 'resize', params: { width: 100 } })
+						.download()
+				).stream,
+			),
+	],
+	[
+		'transformation store',
+		false,
+		async (client, { file }) =>
+			await client
+				.filelink(file.handle)
+				.transform()
+				.add({ name: 'resize', params: { width: 100 } })
+				.store(),
+	],
+	[
+		'screenshot',
+		false,
+		async (client) =>
+			await readAll(
+				(await client.screenshot('https://www.example.com/', { width: 800 }).download()).stream,
+			),
+	],
+	[
+		'zip',
+		false,
+		async (client, { file, other }) =>
+			await readAll((await client.zip([file.handle, other.handle]).download()).stream),
+	],
 	['delete', true, async (client, { file }) => await client.filelink(file.handle).delete()],
-	['overwrite from a stream', true, async (client, { file }) =>
-		await client.filelink(file.handle).overwrite({ size: 3, open: async () => Readable.from([Buffer.from('new')]) })],
-	['overwrite from a URL', true, async (client, { file }) => await client.filelink(file.handle).overwrite({ url: `${site.url}/report.csv` })],
+	[
+		'overwrite from a stream',
+		true,
+		async (client, { file }) =>
+			await client
+				.filelink(file.handle)
+				.overwrite({ size: 3, open: async () => Readable.from([Buffer.from('new')]) }),
+	],
+	[
+		'overwrite from a URL',
+		true,
+		async (client, { file }) =>
+			await client.filelink(file.handle).overwrite({ url: `${site.url}/report.csv` }),
+	],
 	['tags', true, async (client, { file }) => await client.filelink(file.handle).tags()],
 	['sfw', true, async (client, { file }) => await client.filelink(file.handle).sfw()],
 	['ocr', true, async (client, { file }) => await client.filelink(file.handle).ocr()],
-	['signed URL of a custom Security', true, async (client, { file }) => {
-		const security = client.security((secret) => new Security({ expiry: inAMinute(), call: ['read'] }, secret));
-		return await client.http.send('Signed URL', { method: 'GET', url: client.filelink(file.handle).transform().url(security) });
-	}],
+	[
+		'signed URL of a custom Security',
+		true,
+		async (client, { file }) => {
+			const security = client.security(
+				(secret) => new Security({ expiry: inAMinute(), call: ['read'] }, secret),
+			);
+			return await client.http.send('Signed URL', {
+				method: 'GET',
+				url: client.filelink(file.handle).transform().url(security),
+			});
+		},
+	],
 ];
 
 async function makeFixture(): Promise<Fixture> {
@@ -475,21 +651,28 @@ describe('security enforced, with a wrong app secret', () => {
 		fixture = await makeFixture();
 	});
 
-	it.each(operations)('%s is refused with 403 and the emulator\'s reason, changing nothing', async (_name, _needsSecret, run) => {
-		const before = await storedContent();
-		const mark = emulator.requests.length;
-		const outcome = run(clientFor(SECURED, WRONG_SECRET), fixture);
+	it.each(operations)(
+		"%s is refused with 403 and the emulator's reason, changing nothing",
+		async (_name, _needsSecret, run) => {
+			const before = await storedContent();
+			const mark = emulator.requests.length;
+			const outcome = run(clientFor(SECURED, WRONG_SECRET), fixture);
 
-		await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
-		await expect(outcome).rejects.toMatchObject({
-			status: 403,
-			message: expect.stringMatching(/ failed with HTTP 403: .*signature does not match the policy/),
-		});
-		await expect(outcome).rejects.toMatchObject({ message: expect.not.stringContaining(WRONG_SECRET) });
-		expect(requestsSince(mark)).toHaveLength(1); // a refusal is not retried
-		expect(await storedContent()).toEqual(before);
-		expect(site.hits).toEqual([]);
-	});
+			await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
+			await expect(outcome).rejects.toMatchObject({
+				status: 403,
+				message: expect.stringMatching(
+					/ failed with HTTP 403: .*signature does not match the policy/,
+				),
+			});
+			await expect(outcome).rejects.toMatchObject({
+				message: expect.not.stringContaining(WRONG_SECRET),
+			});
+			expect(requestsSince(mark)).toHaveLength(1); // a refusal is not retried
+			expect(await storedContent()).toEqual(before);
+			expect(site.hits).toEqual([]);
+		},
+	);
 });
 
 describe.each([
@@ -501,29 +684,37 @@ describe.each([
 		fixture = await makeFixture();
 	});
 
-	it.each(operations.filter(([, needsSecret]) => needsSecret))('%s is refused before any request, naming the app secret', async (_name, _needsSecret, run) => {
-		const mark = emulator.requests.length;
-		const outcome = run(clientFor(apiKey), fixture);
-
-		await expect(outcome).rejects.toBeInstanceOf(FilestackValidationError);
-		await expect(outcome).rejects.toThrow(/needs .*the app secret of your Filestack application/);
-		expect(requestsSince(mark)).toEqual([]);
-	});
-
-	if (label === 'security enforced') {
-		it.each(operations.filter(([, needsSecret]) => !needsSecret))('%s is refused by Filestack with 403: credentials not provided', async (_name, _needsSecret, run) => {
-			const before = await storedContent();
+	it.each(operations.filter(([, needsSecret]) => needsSecret))(
+		'%s is refused before any request, naming the app secret',
+		async (_name, _needsSecret, run) => {
 			const mark = emulator.requests.length;
 			const outcome = run(clientFor(apiKey), fixture);
 
-			await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
-			await expect(outcome).rejects.toMatchObject({
-				status: 403,
-				message: expect.stringMatching(/ failed with HTTP 403: .*policy.*proper credentials were not provided/),
-			});
-			expect(requestsSince(mark)).toHaveLength(1);
-			expect(await storedContent()).toEqual(before);
-		});
+			await expect(outcome).rejects.toBeInstanceOf(FilestackValidationError);
+			await expect(outcome).rejects.toThrow(/needs .*the app secret of your Filestack application/);
+			expect(requestsSince(mark)).toEqual([]);
+		},
+	);
+
+	if (label === 'security enforced') {
+		it.each(operations.filter(([, needsSecret]) => !needsSecret))(
+			'%s is refused by Filestack with 403: credentials not provided',
+			async (_name, _needsSecret, run) => {
+				const before = await storedContent();
+				const mark = emulator.requests.length;
+				const outcome = run(clientFor(apiKey), fixture);
+
+				await expect(outcome).rejects.toBeInstanceOf(FilestackApiError);
+				await expect(outcome).rejects.toMatchObject({
+					status: 403,
+					message: expect.stringMatching(
+						/ failed with HTTP 403: .*policy.*proper credentials were not provided/,
+					),
+				});
+				expect(requestsSince(mark)).toHaveLength(1);
+				expect(await storedContent()).toEqual(before);
+			},
+		);
 	}
 });
 
@@ -537,18 +728,25 @@ describe('least privilege: a policy for one handle does not open another', () =>
 
 	it('a read policy of one file reads it, and not the other', async () => {
 		const { file, other } = fixture;
-		const security = client.security((secret) => new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret));
+		const security = client.security(
+			(secret) =>
+				new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret),
+		);
 
 		expect((await fetch(client.filelink(file.handle).transform().url(security))).status).toBe(200);
 		const refused = await fetch(client.filelink(other.handle).transform().url(security));
 		expect(refused.status).toBe(403);
-		expect(await refused.text()).toBe(`application [${SECURED}] policy error: policy is for another handle than ${other.handle}`);
+		expect(await refused.text()).toBe(
+			`application [${SECURED}] policy error: policy is for another handle than ${other.handle}`,
+		);
 	});
 
 	it("the SDK's own signed URL of one file, pointed at another, is refused", async () => {
 		const { file, other } = fixture;
 		const signedForFile = client.filelink(file.handle).url();
-		const refused = await fetch(signedForFile.replace(new RegExp(`/${file.handle}$`), `/${other.handle}`));
+		const refused = await fetch(
+			signedForFile.replace(new RegExp(`/${file.handle}$`), `/${other.handle}`),
+		);
 		expect(refused.status).toBe(403);
 		expect(await refused.text()).toContain(`policy is for another handle than ${other.handle}`);
 	});
@@ -558,9 +756,12 @@ describe('least privilege: a policy for one handle does not open another', () =>
 		const deleteFile = client.sign(['remove'], { handle: file.handle }) as Security;
 		const readOther = client.sign(['read'], { handle: other.handle }) as Security;
 		const attempt = async (handle: string, security: Security) =>
-			await fetch(`${emulator.url}/api/file/${handle}?${new URLSearchParams({ key: SECURED, ...security.toParams() }).toString()}`, {
-				method: 'DELETE',
-			});
+			await fetch(
+				`${emulator.url}/api/file/${handle}?${new URLSearchParams({ key: SECURED, ...security.toParams() }).toString()}`,
+				{
+					method: 'DELETE',
+				},
+			);
 
 		const wrongHandle = await attempt(other.handle, deleteFile);
 		expect(wrongHandle.status).toBe(403);
@@ -585,7 +786,11 @@ describe('faults: throttling and server errors are retried until the call succee
 		const mark = emulator.requests.length;
 
 		expect(await client.filelink(handle).metadata(['md5'])).toEqual({ md5: md5(content) });
-		expect(requestsSince(mark).map((entry) => entry.route)).toEqual(['metadata', 'metadata', 'metadata']);
+		expect(requestsSince(mark).map((entry) => entry.route)).toEqual([
+			'metadata',
+			'metadata',
+			'metadata',
+		]);
 	});
 
 	it('upload from a URL (/process) after a 429 and a 503, storing the file once', async () => {
@@ -596,7 +801,11 @@ describe('faults: throttling and server errors are retried until the call succee
 		const file = await client.uploadFromUrl(`${site.url}/report.csv`);
 		expect(await storedMd5(file.handle)).toBe(md5(SITE_FILES['/report.csv'].body));
 		expect(emulator.files.size).toBe(1);
-		expect(requestsSince(mark).map((entry) => entry.route)).toEqual(['process', 'process', 'process']);
+		expect(requestsSince(mark).map((entry) => entry.route)).toEqual([
+			'process',
+			'process',
+			'process',
+		]);
 	});
 
 	it('a transformation store after a 503 and a 429, storing the result once', async () => {
@@ -605,7 +814,11 @@ describe('faults: throttling and server errors are retried until the call succee
 		emulator.faults.failNext('transform', 1, 503);
 		emulator.faults.failNext('transform', 1, 429);
 
-		const stored = await client.filelink(source.handle).transform().add({ name: 'resize', params: { width: 10 } }).store();
+		const stored = await client
+			.filelink(source.handle)
+			.transform()
+			.add({ name: 'resize', params: { width: 10 } })
+			.store();
 		expect(await storedMd5(stored.handle)).toBe(md5(content));
 		expect(emulator.files.size).toBe(2);
 	});

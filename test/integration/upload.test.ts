@@ -19,7 +19,11 @@ let http: Http;
 
 beforeAll(async () => {
 	emulator = await startEmulator({
-		apps: [{ apiKey: REGULAR }, { apiKey: FII, intelligentIngestion: true }, { apiKey: SIGNED, appSecret: SECRET }],
+		apps: [
+			{ apiKey: REGULAR },
+			{ apiKey: FII, intelligentIngestion: true },
+			{ apiKey: SIGNED, appSecret: SECRET },
+		],
 	});
 	transport = nodeTransport();
 	http = new Http(transport, { attempts: 8, baseDelayMs: 20, maxDelayMs: 250, timeoutMs: 30_000 });
@@ -31,15 +35,28 @@ afterAll(async () => {
 afterEach(async () => await emulator.reset());
 
 /** Uploads `size` deterministic bytes and checks the file the CDN serves back is the same, byte for byte. */
-async function roundTrip(apiKey: string, size: number, seed: number, options: Partial<UploadOptions> = {}) {
+async function roundTrip(
+	apiKey: string,
+	size: number,
+	seed: number,
+	options: Partial<UploadOptions> = {},
+) {
 	const file = await uploadStream(
 		http,
 		{ uploadBase: emulator.url, apiKey },
 		{ size, stream: deterministicBytes(size, seed) },
 		{ filename: `file-${size}.bin`, mimetype: 'application/x-test', ...options },
 	);
-	expect(file).toMatchObject({ filename: `file-${size}.bin`, size, mimetype: 'application/x-test' });
-	const download = await http.send('Download', { method: 'GET', url: file.url, responseType: 'stream' });
+	expect(file).toMatchObject({
+		filename: `file-${size}.bin`,
+		size,
+		mimetype: 'application/x-test',
+	});
+	const download = await http.send('Download', {
+		method: 'GET',
+		url: file.url,
+		responseType: 'stream',
+	});
 	const [served, expected] = await Promise.all([
 		digestOf(download.body as AsyncIterable<Uint8Array>),
 		digestOf(deterministicBytes(size, seed)),
@@ -97,21 +114,30 @@ describe('under faults', () => {
 
 describe('signed requests', () => {
 	test('an app with security gets a policy and signature on every Upload API call, and the file arrives intact', async () => {
-		const sign = (calls: Parameters<typeof leastPrivilege>[1]['call']) => leastPrivilege(SECRET, { call: calls });
+		const sign = (calls: Parameters<typeof leastPrivilege>[1]['call']) =>
+			leastPrivilege(SECRET, { call: calls });
 		const file = await uploadStream(
 			http,
 			{ uploadBase: emulator.url, apiKey: SIGNED },
 			{ size: 20 * MiB, stream: deterministicBytes(20 * MiB, 5) },
-			{ filename: 'signed.bin', sign, store: { path: 'folder/', workflows: ['wf-1'], uploadTags: { origin: 'test' } } },
+			{
+				filename: 'signed.bin',
+				sign,
+				store: { path: 'folder/', workflows: ['wf-1'], uploadTags: { origin: 'test' } },
+			},
 		);
 		const stored = emulator.files.get(file.handle)!;
 		expect(await stored.content.md5()).toBe(await digestOf(deterministicBytes(20 * MiB, 5), 'md5'));
 		expect(stored).toMatchObject({ uploadTags: { origin: 'test' }, workflows: ['wf-1'] });
 		expect(file).toMatchObject({ upload_tags: { origin: 'test' } });
-		const apiCalls = emulator.requests.filter((request) => ['start', 'upload', 'complete'].includes(request.route));
-		expect(apiCalls.every((request) => typeof (request.body as { signature?: unknown }).signature === 'string')).toBe(
-			true,
+		const apiCalls = emulator.requests.filter((request) =>
+			['start', 'upload', 'complete'].includes(request.route),
 		);
+		expect(
+			apiCalls.every(
+				(request) => typeof (request.body as { signature?: unknown }).signature === 'string',
+			),
+		).toBe(true);
 	});
 
 	test('without a signature the app refuses the start, and nothing is uploaded', async () => {

@@ -4,7 +4,14 @@ import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
 import type { EmulatedApp, Site } from './support';
-import { credentialsFor, fingerprint, pairedItems, Seeder, startSite, storedBytes } from './support';
+import {
+	credentialsFor,
+	fingerprint,
+	pairedItems,
+	Seeder,
+	startSite,
+	storedBytes,
+} from './support';
 
 // The "audioVideo" resource: conversions started, waited for (completed, failed, timed out) and resumed.
 const APP: EmulatedApp = { apiKey: 'AUDIO_VIDEO_KEY' };
@@ -58,10 +65,15 @@ describe('convert', () => {
 			message: 'Done',
 			url: `${emulator.url}/${converted}`,
 			thumbnail: expect.stringMatching(new RegExp(`^${emulator.url}/[A-Za-z0-9]{20}$`)),
-			metadata: { result: expect.objectContaining({ mime_type: 'video/mp4', file_size: clip.length }) },
+			metadata: {
+				result: expect.objectContaining({ mime_type: 'video/mp4', file_size: clip.length }),
+			},
 		});
 		expect(item.binary).toBeUndefined();
-		expect(emulator.files.get(converted)).toMatchObject({ filename: 'clip.mp4', mimetype: 'video/mp4' });
+		expect(emulator.files.get(converted)).toMatchObject({
+			filename: 'clip.mp4',
+			mimetype: 'video/mp4',
+		});
 		expect(fingerprint(await storedBytes(emulator, converted))).toEqual(fingerprint(clip));
 		// The request that started it, then one poll that found it pending and one that found it done.
 		expect(conversionRequests()).toHaveLength(3);
@@ -88,7 +100,9 @@ describe('convert', () => {
 		expect(item.json).toMatchObject({
 			status: 'completed',
 			statusUrl: `${emulator.url}/video_convert=height:360,preset:webm,width:640/${handle}`,
-			metadata: { result: expect.objectContaining({ mime_type: 'video/webm', width: 640, height: 360 }) },
+			metadata: {
+				result: expect.objectContaining({ mime_type: 'video/webm', width: 640, height: 360 }),
+			},
 		});
 		expect(item.binary?.video).toMatchObject({ fileName: 'clip.webm', mimeType: 'video/webm' });
 		expect(fingerprint(await binaryBuffer(item, 'video'))).toEqual(
@@ -102,7 +116,10 @@ describe('convert', () => {
 		const items = (
 			await harness.run({
 				nodes: [
-					source([{ json: { type: 'handle', file: handle } }, { json: { type: 'url', file: `${site.url}/talk.mov` } }]),
+					source([
+						{ json: { type: 'handle', file: handle } },
+						{ json: { type: 'url', file: `${site.url}/talk.mov` } },
+					]),
 					filestackNode({
 						resource: 'audioVideo',
 						operation: 'convert',
@@ -121,10 +138,15 @@ describe('convert', () => {
 			`${emulator.url}/video_convert=preset:mp3/${handle}`,
 			`${emulator.url}/${APP.apiKey}/video_convert=preset:mp3/${site.url}/talk.mov`,
 		]);
-		expect(items.map(({ json }) => emulator.files.get(String(json.handle))?.filename)).toEqual(['clip.mp3', 'talk.mp3']);
+		expect(items.map(({ json }) => emulator.files.get(String(json.handle))?.filename)).toEqual([
+			'clip.mp3',
+			'talk.mp3',
+		]);
 		for (const { json } of items) {
 			expect(json.status).toBe('completed');
-			expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(fingerprint(clip));
+			expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+				fingerprint(clip),
+			);
 		}
 	});
 
@@ -133,8 +155,14 @@ describe('convert', () => {
 		emulator.faults.videoPollsUntilDone = 1;
 		const run = await harness.run({
 			nodes: [
-				filestackNode({ resource: 'audioVideo', operation: 'convert', handle, waitForCompletion: false }, 'Convert'),
-				filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl: '={{ $json.statusUrl }}' }, 'Status'),
+				filestackNode(
+					{ resource: 'audioVideo', operation: 'convert', handle, waitForCompletion: false },
+					'Convert',
+				),
+				filestackNode(
+					{ resource: 'audioVideo', operation: 'getStatus', statusUrl: '={{ $json.statusUrl }}' },
+					'Status',
+				),
 			],
 		});
 
@@ -154,7 +182,9 @@ describe('convert', () => {
 			handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
 		});
 		expect(done.pairedItem).toEqual({ item: 0 });
-		expect(fingerprint(await storedBytes(emulator, String(done.json.handle)))).toEqual(fingerprint(clip));
+		expect(fingerprint(await storedBytes(emulator, String(done.json.handle)))).toEqual(
+			fingerprint(clip),
+		);
 	});
 
 	it("fails the item with Filestack's reason when the conversion fails", async () => {
@@ -176,20 +206,36 @@ describe('convert', () => {
 		const statusUrl = `${emulator.url}/video_convert/${handle}`;
 		const started = Date.now();
 		const run = await harness.run({
-			nodes: [filestackNode({ resource: 'audioVideo', operation: 'convert', handle, timeout: 1, pollInterval: 0.2 })],
+			nodes: [
+				filestackNode({
+					resource: 'audioVideo',
+					operation: 'convert',
+					handle,
+					timeout: 1,
+					pollInterval: 0.2,
+				}),
+			],
 		});
 
 		expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
 		const error = run.nodeError('Filestack');
 		expect(error?.name).toBe('NodeOperationError');
-		const [, uuid] = /^The conversion ([0-9a-f]{32}) was still "pending" after 1 s\./.exec(error?.message ?? '') ?? [];
+		const [, uuid] =
+			/^The conversion ([0-9a-f]{32}) was still "pending" after 1 s\./.exec(error?.message ?? '') ??
+			[];
 		expect(uuid).toBeDefined();
 		expect(error?.message).toContain(`get its status later from ${statusUrl} [item 0]`);
 
 		// The conversion goes on at Filestack: Get Status on that URL finds it done later.
 		emulator.faults.videoOutcome = 'completed';
-		const resumed = await harness.run({ nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })] });
-		expect(resumed.output('Filestack')[0].json).toMatchObject({ uuid, status: 'completed', statusUrl });
+		const resumed = await harness.run({
+			nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
+		});
+		expect(resumed.output('Filestack')[0].json).toMatchObject({
+			uuid,
+			status: 'completed',
+			statusUrl,
+		});
 	});
 });
 
@@ -197,7 +243,9 @@ describe('get status', () => {
 	it('reports a conversion still running, without a file yet', async () => {
 		emulator.faults.videoPollsUntilDone = 5;
 		const statusUrl = `${emulator.url}/video_convert=preset:h264/${handle}`;
-		await harness.run({ nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })] });
+		await harness.run({
+			nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
+		});
 		const run = await harness.run({
 			nodes: [
 				source([{ json: { n: 1 } }, { json: { n: 2 } }]),
@@ -207,8 +255,20 @@ describe('get status', () => {
 
 		const items = run.output('Filestack');
 		expect(items.map(({ json }) => json)).toEqual([
-			{ uuid: expect.stringMatching(UUID), status: 'pending', statusUrl, data: {}, metadata: { result: {}, source: {} } },
-			{ uuid: items[0].json.uuid, status: 'pending', statusUrl, data: {}, metadata: { result: {}, source: {} } },
+			{
+				uuid: expect.stringMatching(UUID),
+				status: 'pending',
+				statusUrl,
+				data: {},
+				metadata: { result: {}, source: {} },
+			},
+			{
+				uuid: items[0].json.uuid,
+				status: 'pending',
+				statusUrl,
+				data: {},
+				metadata: { result: {}, source: {} },
+			},
 		]);
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 	});

@@ -21,7 +21,8 @@ beforeAll(async () => {
 	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
 	seeder = new Seeder(emulator);
 	site = await startSite({});
-	handle = (await seeder.store(APP, Buffer.from('the one good file\n'), 'good.txt', 'text/plain')).handle;
+	handle = (await seeder.store(APP, Buffer.from('the one good file\n'), 'good.txt', 'text/plain'))
+		.handle;
 });
 
 afterAll(async () => {
@@ -51,8 +52,16 @@ function failure(result: WorkflowRun) {
 /** The correlation id Filestack's Upload API adds to an error, for support requests. */
 const correlationId = (message: string) => /\(correlation id ([0-9a-f-]{36})\)/.exec(message)?.[1];
 
-const download = (parameters: Record<string, unknown> = {}, onError?: NodeSpec['onError']): NodeSpec => ({
-	...filestackNode({ resource: 'file', operation: 'download', handle: '={{ $json.handle }}', ...parameters }),
+const download = (
+	parameters: Record<string, unknown> = {},
+	onError?: NodeSpec['onError'],
+): NodeSpec => ({
+	...filestackNode({
+		resource: 'file',
+		operation: 'download',
+		handle: '={{ $json.handle }}',
+		...parameters,
+	}),
 	...(onError ? { onError } : {}),
 });
 
@@ -62,14 +71,19 @@ describe('the message names the item and the cause', () => {
 		const error = failure(await run([source([{ json: { handle: 'not a handle!' } }]), download()]));
 
 		expect(error.name).toBe('NodeOperationError');
-		expect(error.message).toBe('"not a handle!" is not a Filestack handle (the last part of a file\'s URL) [item 0]');
+		expect(error.message).toBe(
+			'"not a handle!" is not a Filestack handle (the last part of a file\'s URL) [item 0]',
+		);
 		expect(emulator.requests.length).toBe(first);
 	});
 
 	it('an input item without the binary field to upload', async () => {
 		const error = failure(
 			await run([
-				source([{ binary: { data: bytes('fine', 'a.txt') } }, { binary: { attachment: bytes('elsewhere', 'b.txt') } }]),
+				source([
+					{ binary: { data: bytes('fine', 'a.txt') } },
+					{ binary: { attachment: bytes('elsewhere', 'b.txt') } },
+				]),
 				filestackNode({ resource: 'file', operation: 'upload' }),
 			]),
 		);
@@ -80,7 +94,10 @@ describe('the message names the item and the cause', () => {
 
 	it('an input item without any binary data', async () => {
 		const error = failure(
-			await run([source([{ json: { text: 'no file' } }]), filestackNode({ resource: 'file', operation: 'overwrite', handle })]),
+			await run([
+				source([{ json: { text: 'no file' } }]),
+				filestackNode({ resource: 'file', operation: 'overwrite', handle }),
+			]),
 		);
 
 		expect(error.message).toMatch(/binary file 'data'.* \[item 0\]$/);
@@ -101,19 +118,39 @@ describe('the message names the item and the cause', () => {
 		);
 
 		expect(error.name).toBe('NodeOperationError');
-		expect(error.message).toBe('Task "resize": parameter "width" must be an integer from 1 to 10000 (got -5) [item 0]');
+		expect(error.message).toBe(
+			'Task "resize": parameter "width" must be an integer from 1 to 10000 (got -5) [item 0]',
+		);
 		expect(emulator.requests.length).toBe(first);
 	});
 
 	it.each([
 		['an unknown task', 'resize=width:300/sharpenn', 'Unknown task "sharpenn"'],
-		['an unknown parameter', 'resize=size:300', 'Task "resize": unknown parameter "size" (known: width, height, fit, align)'],
-		['a value out of range', 'blur=amount:50', 'Task "blur": parameter "amount" must be an integer from 0 to 20 (got "50")'],
-		['broken syntax', 'resize=width', 'Task chain: expected ":" after "width" in task "resize" at position 13'],
+		[
+			'an unknown parameter',
+			'resize=size:300',
+			'Task "resize": unknown parameter "size" (known: width, height, fit, align)',
+		],
+		[
+			'a value out of range',
+			'blur=amount:50',
+			'Task "blur": parameter "amount" must be an integer from 0 to 20 (got "50")',
+		],
+		[
+			'broken syntax',
+			'resize=width',
+			'Task chain: expected ":" after "width" in task "resize" at position 13',
+		],
 	])('%s in a task chain given as text', async (_, taskChain, cause) => {
 		const error = failure(
 			await run([
-				filestackNode({ resource: 'transformation', operation: 'transform', handle, chainInput: 'text', taskChain }),
+				filestackNode({
+					resource: 'transformation',
+					operation: 'transform',
+					handle,
+					chainInput: 'text',
+					taskChain,
+				}),
 			]),
 		);
 
@@ -122,17 +159,25 @@ describe('the message names the item and the cause', () => {
 	});
 
 	it('a file Filestack does not have (HTTP 404)', async () => {
-		const error = failure(await run([source([{ json: { handle } }, { json: { handle: UNKNOWN_HANDLE } }]), download()]));
+		const error = failure(
+			await run([source([{ json: { handle } }, { json: { handle: UNKNOWN_HANDLE } }]), download()]),
+		);
 
 		expect(error.name).toBe('NodeApiError');
-		expect(error.message).toBe(`Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found [item 1]`);
-		expect(error.description).toBe('Check that the handle or URL exists and belongs to this Filestack application.');
+		expect(error.message).toBe(
+			`Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found [item 1]`,
+		);
+		expect(error.description).toBe(
+			'Check that the handle or URL exists and belongs to this Filestack application.',
+		);
 		expect((error as { httpCode?: string }).httpCode).toBe('404');
 	});
 
 	it('a URL Filestack cannot fetch', async () => {
 		const missing = `${site.url}/missing.csv`;
-		const error = failure(await run([filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: missing })]));
+		const error = failure(
+			await run([filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: missing })]),
+		);
 
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(
@@ -143,9 +188,13 @@ describe('the message names the item and the cause', () => {
 
 	it('a refusal Filestack gives for no reason the node can see (HTTP 400)', async () => {
 		emulator.faults.failNext('metadata', 1, 400);
-		const error = failure(await run([filestackNode({ resource: 'file', operation: 'getMetadata', handle })]));
+		const error = failure(
+			await run([filestackNode({ resource: 'file', operation: 'getMetadata', handle })]),
+		);
 
-		expect(error.message).toBe(`Metadata of ${handle} failed with HTTP 400: Emulated failure (HTTP 400) [item 0]`);
+		expect(error.message).toBe(
+			`Metadata of ${handle} failed with HTTP 400: Emulated failure (HTTP 400) [item 0]`,
+		);
 	});
 
 	it('is not raised for a passing server failure, which is tried again', async () => {
@@ -154,8 +203,13 @@ describe('the message names the item and the cause', () => {
 		const result = await run([download({ handle })]);
 
 		expect(result.status).toBe('success');
-		expect((await binaryBuffer(result.output('Filestack')[0])).toString()).toBe('the one good file\n');
-		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual(['download', 'download']);
+		expect((await binaryBuffer(result.output('Filestack')[0])).toString()).toBe(
+			'the one good file\n',
+		);
+		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual([
+			'download',
+			'download',
+		]);
 	});
 });
 
@@ -169,7 +223,8 @@ describe('continue on fail', () => {
 			{ json: { n: 3, handle } },
 		]);
 	const notFound = `Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found [item 1]`;
-	const invalid = '"bad handle" is not a Filestack handle (the last part of a file\'s URL) [item 2]';
+	const invalid =
+		'"bad handle" is not a Filestack handle (the last part of a file\'s URL) [item 2]';
 
 	it('puts an error item in the place of each failing item, paired with it, and goes on with the others', async () => {
 		const result = await run([mixedItems(), download({}, 'continueRegularOutput')]);
@@ -209,6 +264,9 @@ describe('continue on fail', () => {
 		const error = failure(await run([mixedItems(), download()]));
 
 		expect(error.message).toBe(notFound);
-		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual(['download', 'download']);
+		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual([
+			'download',
+			'download',
+		]);
 	});
 });

@@ -6,7 +6,14 @@ import { syntheticPng } from '../emulator/png';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
 import type { EmulatedApp, Site } from './support';
-import { credentialsFor, fingerprint, pairedItems, Seeder, startSite, storedBytes } from './support';
+import {
+	credentialsFor,
+	fingerprint,
+	pairedItems,
+	Seeder,
+	startSite,
+	storedBytes,
+} from './support';
 
 // Every operation of the "file" resource, run through n8n-core against the emulator (memory binary mode).
 const OPEN: EmulatedApp = { apiKey: 'FILE_OPEN_KEY' };
@@ -61,13 +68,20 @@ describe('upload', () => {
 			{ content: randomBytes(70_000), name: 'photo.jpg', type: 'image/jpeg' },
 		];
 		const items = await outputOf([
-			source(files.map((file, n) => ({ json: { n }, binary: { data: bytes(file.content, file.name, file.type) } }))),
+			source(
+				files.map((file, n) => ({
+					json: { n },
+					binary: { data: bytes(file.content, file.name, file.type) },
+				})),
+			),
 			filestackNode({ resource: 'file', operation: 'upload' }),
 		]);
 
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		const starts = emulator.requests.filter(({ route }) => route === 'start');
-		expect(starts.map(({ body }) => (body as { filename: string }).filename)).toEqual(files.map(({ name }) => name));
+		expect(starts.map(({ body }) => (body as { filename: string }).filename)).toEqual(
+			files.map(({ name }) => name),
+		);
 		for (const [index, { json }] of items.entries()) {
 			const handle = String(json.handle);
 			expect(json).toMatchObject({
@@ -78,7 +92,9 @@ describe('upload', () => {
 				mimetype: files[index].type,
 				status: 'Stored',
 			});
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(files[index].content));
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+				fingerprint(files[index].content),
+			);
 		}
 	});
 
@@ -99,7 +115,12 @@ describe('upload', () => {
 					access: 'private',
 					workflows: 'wf-one, wf-two',
 				},
-				uploadTags: { tag: [{ key: 'customer', value: 'acme' }, { key: 'kind', value: 'invoice' }] },
+				uploadTags: {
+					tag: [
+						{ key: 'customer', value: 'acme' },
+						{ key: 'kind', value: 'invoice' },
+					],
+				},
 			}),
 		]);
 
@@ -116,7 +137,11 @@ describe('upload', () => {
 			upload_tags: { customer: 'acme', kind: 'invoice' },
 			workflows: ['wf-one', 'wf-two'],
 		});
-		expect(emulator.files.get(handle)).toMatchObject({ region: 'eu-west-1', access: 'private', location: 's3' });
+		expect(emulator.files.get(handle)).toMatchObject({
+			region: 'eu-west-1',
+			access: 'private',
+			location: 's3',
+		});
 		expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(content));
 	});
 
@@ -130,16 +155,25 @@ describe('upload', () => {
 			{ credentials: credentialsFor(emulator, INGESTION) },
 		);
 
-		expect(json).toMatchObject({ filename: 'clip.mov', size: content.length, mimetype: 'video/quicktime' });
+		expect(json).toMatchObject({
+			filename: 'clip.mov',
+			size: content.length,
+			mimetype: 'video/quicktime',
+		});
 		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(true);
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(fingerprint(content));
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
 	});
 });
 
 describe('upload from URL', () => {
 	it('has Filestack store the file at each URL, in order', async () => {
 		const items = await outputOf([
-			source([{ json: { address: `${site.url}/report.csv` } }, { json: { address: `${site.url}/logo.png` } }]),
+			source([
+				{ json: { address: `${site.url}/report.csv` } },
+				{ json: { address: `${site.url}/logo.png` } },
+			]),
 			filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: '={{ $json.address }}' }),
 		]);
 
@@ -153,7 +187,9 @@ describe('upload from URL', () => {
 				size: expected[index].body.length,
 				mimetype: expected[index].type,
 			});
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(expected[index].body));
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+				fingerprint(expected[index].body),
+			);
 		}
 	});
 
@@ -180,15 +216,26 @@ describe('upload from URL', () => {
 
 describe('download', () => {
 	it("puts each item's file into the binary field asked for and keeps the item's other binaries", async () => {
-		const text = await seeder.store(OPEN, Buffer.from('hello from Filestack\n'), 'hello.txt', 'text/plain');
+		const text = await seeder.store(
+			OPEN,
+			Buffer.from('hello from Filestack\n'),
+			'hello.txt',
+			'text/plain',
+		);
 		const image = syntheticPng(64, 32, 'download');
 		const png = await seeder.store(OPEN, image, 'stripes.png', 'image/png');
 		const originals = [Buffer.from('first original'), Buffer.from('second original')];
 		const run = await harness.run({
 			nodes: [
 				source([
-					{ json: { handle: text.handle }, binary: { original: bytes(originals[0], 'one.txt', 'text/plain') } },
-					{ json: { handle: png.handle }, binary: { original: bytes(originals[1], 'two.txt', 'text/plain') } },
+					{
+						json: { handle: text.handle },
+						binary: { original: bytes(originals[0], 'one.txt', 'text/plain') },
+					},
+					{
+						json: { handle: png.handle },
+						binary: { original: bytes(originals[1], 'two.txt', 'text/plain') },
+					},
 				]),
 				filestackNode({
 					resource: 'file',
@@ -207,17 +254,28 @@ describe('download', () => {
 		]);
 		for (const [index, item] of items.entries()) {
 			const handle = String(item.json.handle);
-			expect(item.binary?.file).toMatchObject({ fileName: item.json.filename, mimeType: item.json.mimetype });
-			expect(fingerprint(await binaryBuffer(item, 'file'))).toEqual(fingerprint(await storedBytes(emulator, handle)));
+			expect(item.binary?.file).toMatchObject({
+				fileName: item.json.filename,
+				mimeType: item.json.mimetype,
+			});
+			expect(fingerprint(await binaryBuffer(item, 'file'))).toEqual(
+				fingerprint(await storedBytes(emulator, handle)),
+			);
 			expect(item.binary?.original).toEqual(run.output('Source')[index].binary?.original);
-			expect(fingerprint(await binaryBuffer(item, 'original'))).toEqual(fingerprint(originals[index]));
+			expect(fingerprint(await binaryBuffer(item, 'original'))).toEqual(
+				fingerprint(originals[index]),
+			);
 		}
 	});
 
 	it('takes a whole Filestack URL as the handle', async () => {
 		const stored = await seeder.store(OPEN, Buffer.from('by URL'), 'by-url.txt', 'text/plain');
 		const [item] = await outputOf([
-			filestackNode({ resource: 'file', operation: 'download', handle: `${emulator.url}/${stored.handle}` }),
+			filestackNode({
+				resource: 'file',
+				operation: 'download',
+				handle: `${emulator.url}/${stored.handle}`,
+			}),
 		]);
 
 		expect(item.json.handle).toBe(stored.handle);
@@ -284,7 +342,9 @@ describe('get metadata', () => {
 describe('delete', () => {
 	it('deletes the file of each item and leaves the others', async () => {
 		const [first, second, kept] = await Promise.all(
-			['one', 'two', 'kept'].map(async (name) => await seeder.store(SECURED, Buffer.from(name), `${name}.txt`)),
+			['one', 'two', 'kept'].map(
+				async (name) => await seeder.store(SECURED, Buffer.from(name), `${name}.txt`),
+			),
 		);
 		const items = await outputOf(
 			[
@@ -316,7 +376,9 @@ describe('overwrite', () => {
 				source(
 					handles.map((handle, n) => ({
 						json: { handle },
-						binary: { newVersion: bytes(replacements[n], `new-${n}.bin`, 'application/octet-stream') },
+						binary: {
+							newVersion: bytes(replacements[n], `new-${n}.bin`, 'application/octet-stream'),
+						},
 					})),
 				),
 				filestackNode({
@@ -335,7 +397,9 @@ describe('overwrite', () => {
 			[handles[1], replacements[1].length, 'data.bin'],
 		]);
 		for (const [n, handle] of handles.entries()) {
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(replacements[n]));
+			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+				fingerprint(replacements[n]),
+			);
 		}
 	});
 
@@ -354,8 +418,14 @@ describe('overwrite', () => {
 			secured(),
 		);
 
-		expect(json).toMatchObject({ handle: stored.handle, size: SITE_FILES['/logo.png'].body.length, mimetype: 'image/png' });
-		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(SITE_FILES['/logo.png'].body));
+		expect(json).toMatchObject({
+			handle: stored.handle,
+			size: SITE_FILES['/logo.png'].body.length,
+			mimetype: 'image/png',
+		});
+		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(
+			fingerprint(SITE_FILES['/logo.png'].body),
+		);
 	});
 
 	it('has Filestack decode base64 content when asked', async () => {
@@ -364,7 +434,12 @@ describe('overwrite', () => {
 		await outputOf(
 			[
 				source([{ binary: { data: bytes(content.toString('base64'), 'data.b64', 'text/plain') } }]),
-				filestackNode({ resource: 'file', operation: 'overwrite', handle: stored.handle, base64decode: true }),
+				filestackNode({
+					resource: 'file',
+					operation: 'overwrite',
+					handle: stored.handle,
+					base64decode: true,
+				}),
 			],
 			secured(),
 		);
@@ -381,7 +456,9 @@ describe('intelligence', () => {
 	])('%s answers what Filestack found for each item', async (operation, task) => {
 		const images = [syntheticPng(32, 32, `${task}-a`), syntheticPng(32, 32, `${task}-b`)];
 		const handles = await Promise.all(
-			images.map(async (image, n) => (await seeder.store(SECURED, image, `${n}.png`, 'image/png')).handle),
+			images.map(
+				async (image, n) => (await seeder.store(SECURED, image, `${n}.png`, 'image/png')).handle,
+			),
 		);
 		const items = await outputOf(
 			[
@@ -392,7 +469,10 @@ describe('intelligence', () => {
 		);
 
 		expect(items.map(({ json }) => json)).toEqual(
-			images.map((image, n) => ({ handle: handles[n], ...(intelligenceResult(task, md5(image)) as object) })),
+			images.map((image, n) => ({
+				handle: handles[n],
+				...(intelligenceResult(task, md5(image)) as object),
+			})),
 		);
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 	});

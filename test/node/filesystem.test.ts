@@ -7,7 +7,15 @@ import { pipeline } from 'node:stream/promises';
 
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
-import { binarySha256, createHarness, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
+import {
+	binarySha256,
+	createHarness,
+	file,
+	filestackNode,
+	sha256,
+	sha256OfFile,
+	source,
+} from '../harness';
 import { deterministicBytes, digestOf } from '../harness/deterministicBytes';
 import type { EmulatedApp, Site } from './support';
 import { credentialsFor, MiB, pairedItems, Seeder, startSite } from './support';
@@ -30,10 +38,17 @@ let scratch: string;
 beforeAll(async () => {
 	scratch = await mkdtemp(join(tmpdir(), 'filestack-node-fs-'));
 	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ binaryMode: 'filesystem', credentials: credentialsFor(emulator, APP) });
+	harness = await createHarness({
+		binaryMode: 'filesystem',
+		credentials: credentialsFor(emulator, APP),
+	});
 	seeder = new Seeder(emulator);
 	site = await startSite({
-		'/big.bin': { type: 'application/octet-stream', size: BIG_SIZE, bytes: () => deterministicBytes(BIG_SIZE, BIG_SEED) },
+		'/big.bin': {
+			type: 'application/octet-stream',
+			size: BIG_SIZE,
+			bytes: () => deterministicBytes(BIG_SIZE, BIG_SEED),
+		},
 	});
 });
 
@@ -76,7 +91,9 @@ it('uploads binaries that n8n holds in its store, streamed from there, byte for 
 	]);
 	for (const [index, { json }] of items.entries()) {
 		const stored = emulator.files.get(String(json.handle))!;
-		expect(await sha256(Readable.from(stored.content.bytes()))).toBe(await sha256OfFile(paths[index]));
+		expect(await sha256(Readable.from(stored.content.bytes()))).toBe(
+			await sha256OfFile(paths[index]),
+		);
 	}
 });
 
@@ -84,7 +101,10 @@ it('overwrites a file with a binary streamed from the store', async () => {
 	const handle = (await seeder.store(APP, Buffer.from('old content'), 'doc.bin')).handle;
 	const path = await fileOf('new.bin', 6 * MiB + 1, 3);
 	await harness.run({
-		nodes: [source([{ binary: { data: file(path) } }]), filestackNode({ resource: 'file', operation: 'overwrite', handle })],
+		nodes: [
+			source([{ binary: { data: file(path) } }]),
+			filestackNode({ resource: 'file', operation: 'overwrite', handle }),
+		],
 	});
 
 	const stored = emulator.files.get(handle)!;
@@ -107,7 +127,9 @@ it(`downloads a file of ${Math.round(BIG_SIZE / MiB)} MiB into the store with fl
 	const started = Date.now();
 	let run;
 	try {
-		run = await harness.run({ nodes: [filestackNode({ resource: 'file', operation: 'download', handle })] });
+		run = await harness.run({
+			nodes: [filestackNode({ resource: 'file', operation: 'download', handle })],
+		});
 	} finally {
 		clearInterval(sampler);
 	}
@@ -121,7 +143,12 @@ it(`downloads a file of ${Math.round(BIG_SIZE / MiB)} MiB into the store with fl
 	expect(samples).toBeGreaterThanOrEqual(5);
 	expect(peak - baseline).toBeLessThan(MEMORY_BUDGET);
 	const [item] = run.output('Filestack');
-	expect(item.json).toEqual({ handle, filename: 'big.bin', mimetype: 'application/octet-stream', size: BIG_SIZE });
+	expect(item.json).toEqual({
+		handle,
+		filename: 'big.bin',
+		mimetype: 'application/octet-stream',
+		size: BIG_SIZE,
+	});
 	expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
 	expect(await binarySha256(item)).toBe(await digestOf(deterministicBytes(BIG_SIZE, BIG_SEED)));
 });

@@ -7,7 +7,15 @@ import { pipeline } from 'node:stream/promises';
 
 import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
-import { binarySha256, createHarness, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
+import {
+	binarySha256,
+	createHarness,
+	file,
+	filestackNode,
+	sha256,
+	sha256OfFile,
+	source,
+} from '../harness';
 
 // The harness in n8n's filesystem binary mode (its own test file: the mode is fixed once n8n-core has started).
 const API_KEY = 'HARNESS_FS_KEY';
@@ -82,7 +90,9 @@ it('puts a downloaded file into binary storage, with an id, and reads it back as
 	});
 	const handle = String(upload.output('Filestack')[0].json.handle);
 
-	const download = await harness.run({ nodes: [filestackNode({ resource: 'file', operation: 'download', handle })] });
+	const download = await harness.run({
+		nodes: [filestackNode({ resource: 'file', operation: 'download', handle })],
+	});
 	const [item] = download.output('Filestack');
 	expect(item.binary?.data.id).toMatch(/^filesystem-v2:/);
 	expect(await binarySha256(item)).toBe(createHash('sha256').update(content).digest('hex'));

@@ -42,18 +42,33 @@ describe('loading the built package', () => {
 	it('finds both node types and the credential under their public names', () => {
 		const { packageName, nodeTypes, credentialTypes } = harness.package;
 		expect(packageName).toBe('n8n-nodes-filestack');
-		expect(Object.keys(nodeTypes).sort()).toEqual([FILESTACK_NODE_TYPE, FILESTACK_TRIGGER_NODE_TYPE]);
+		expect(Object.keys(nodeTypes).sort()).toEqual([
+			FILESTACK_NODE_TYPE,
+			FILESTACK_TRIGGER_NODE_TYPE,
+		]);
 		expect(Object.keys(credentialTypes)).toEqual(['filestackApi']);
 		expect(credentialTypes.filestackApi.properties.map(({ name }) => name)).toEqual(
-			expect.arrayContaining(['apiKey', 'appSecret', 'webhookSecret', 'endpoints', 'uploadUrl', 'cdnUrl', 'apiUrl']),
+			expect.arrayContaining([
+				'apiKey',
+				'appSecret',
+				'webhookSecret',
+				'endpoints',
+				'uploadUrl',
+				'cdnUrl',
+				'apiUrl',
+			]),
 		);
 	});
 
 	it('gives the action node the credential and the trigger a POST webhook', () => {
 		const action = harness.nodeType(FILESTACK_NODE_TYPE);
 		const trigger = harness.nodeType(FILESTACK_TRIGGER_NODE_TYPE);
-		expect(action.description.credentials).toEqual([expect.objectContaining({ name: 'filestackApi' })]);
-		expect(trigger.description.webhooks).toEqual([expect.objectContaining({ name: 'default', httpMethod: 'POST' })]);
+		expect(action.description.credentials).toEqual([
+			expect.objectContaining({ name: 'filestackApi' }),
+		]);
+		expect(trigger.description.webhooks).toEqual([
+			expect.objectContaining({ name: 'default', httpMethod: 'POST' }),
+		]);
 	});
 });
 
@@ -109,7 +124,11 @@ describe('calling a webhook trigger', () => {
 	const signed = (body: string, secret = WEBHOOK_SECRET) => {
 		const timestamp = String(Math.floor(Date.now() / 1000));
 		const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-		return { 'FS-Timestamp': timestamp, 'FS-Signature': signature, 'Content-Type': 'application/json' };
+		return {
+			'FS-Timestamp': timestamp,
+			'FS-Signature': signature,
+			'Content-Type': 'application/json',
+		};
 	};
 
 	it('hands the node the exact raw bytes, so that a signed delivery starts the workflow', async () => {
@@ -155,11 +174,17 @@ describe('calling a webhook trigger', () => {
 			{
 				nodes: [
 					trigger,
-					filestackNode({ resource: 'file', operation: 'download', handle: '={{ $json.text.handle }}' }),
+					filestackNode({
+						resource: 'file',
+						operation: 'download',
+						handle: '={{ $json.text.handle }}',
+					}),
 				],
 			},
 			{ start: trigger.name, input: call.result.workflowData },
 		);
-		expect(await binarySha256(run.output('Filestack')[0])).toBe(await sha256(Buffer.from('from a webhook')));
+		expect(await binarySha256(run.output('Filestack')[0])).toBe(
+			await sha256(Buffer.from('from a webhook')),
+		);
 	});
 });

@@ -7,7 +7,14 @@ import { syntheticPng } from '../emulator/png';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
 import type { EmulatedApp, Site } from './support';
-import { credentialsFor, fingerprint, Seeder, startSite, storedBytes, visibleText } from './support';
+import {
+	credentialsFor,
+	fingerprint,
+	Seeder,
+	startSite,
+	storedBytes,
+	visibleText,
+} from './support';
 
 // Every operation against a Filestack application with security turned on: with the app secret in the credential
 // each one succeeds, every request it makes being signed; without it, each one fails clearly, and no secret is
@@ -62,7 +69,8 @@ interface Case {
 	check: (item: INodeExecutionData) => Promise<void>;
 }
 
-const expectBytes = async (actual: Buffer, expected: Buffer) => expect(fingerprint(actual)).toEqual(fingerprint(expected));
+const expectBytes = async (actual: Buffer, expected: Buffer) =>
+	expect(fingerprint(actual)).toEqual(fingerprint(expected));
 
 const cases: Case[] = [
 	{
@@ -71,28 +79,42 @@ const cases: Case[] = [
 			source([{ binary: { data: bytes(LOGO, 'logo.png', 'image/png') } }]),
 			filestackNode({ resource: 'file', operation: 'upload' }),
 		],
-		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+		check: async ({ json }) =>
+			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'file: uploadFromUrl',
-		nodes: async () => [filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: `${site.url}/logo.png` })],
-		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+		nodes: async () => [
+			filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: `${site.url}/logo.png` }),
+		],
+		check: async ({ json }) =>
+			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'file: download',
-		nodes: async () => [filestackNode({ resource: 'file', operation: 'download', handle: photo.handle })],
+		nodes: async () => [
+			filestackNode({ resource: 'file', operation: 'download', handle: photo.handle }),
+		],
 		check: async (item) => await expectBytes(await binaryBuffer(item), photo.content),
 	},
 	{
 		operation: 'file: getMetadata',
 		nodes: async () => [
-			filestackNode({ resource: 'file', operation: 'getMetadata', handle: photo.handle, attributes: ['size', 'exif'] }),
+			filestackNode({
+				resource: 'file',
+				operation: 'getMetadata',
+				handle: photo.handle,
+				attributes: ['size', 'exif'],
+			}),
 		],
-		check: async ({ json }) => expect(json).toEqual({ handle: photo.handle, size: photo.content.length, exif: {} }),
+		check: async ({ json }) =>
+			expect(json).toEqual({ handle: photo.handle, size: photo.content.length, exif: {} }),
 	},
 	{
 		operation: 'file: delete',
-		nodes: async () => [filestackNode({ resource: 'file', operation: 'delete', handle: await freshFile() })],
+		nodes: async () => [
+			filestackNode({ resource: 'file', operation: 'delete', handle: await freshFile() }),
+		],
 		check: async ({ json }) => expect(emulator.files.has(String(json.handle))).toBe(false),
 	},
 	{
@@ -101,12 +123,14 @@ const cases: Case[] = [
 			source([{ binary: { data: bytes(LOGO, 'logo.png', 'image/png') } }]),
 			filestackNode({ resource: 'file', operation: 'overwrite', handle: await freshFile() }),
 		],
-		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+		check: async ({ json }) =>
+			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
 	},
 	...['getTags', 'checkSafeForWork', 'ocr'].map((operation) => ({
 		operation: `file: ${operation}`,
 		nodes: async () => [filestackNode({ resource: 'file', operation, handle: photo.handle })],
-		check: async ({ json }: INodeExecutionData) => expect(Object.keys(json).length).toBeGreaterThan(1),
+		check: async ({ json }: INodeExecutionData) =>
+			expect(Object.keys(json).length).toBeGreaterThan(1),
 	})),
 	{
 		operation: 'transformation: transform (URL)',
@@ -151,7 +175,8 @@ const cases: Case[] = [
 				output: 'store',
 			}),
 		],
-		check: async ({ json }) => await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+		check: async ({ json }) =>
+			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'transformation: screenshot',
@@ -164,14 +189,21 @@ const cases: Case[] = [
 				output: 'binary',
 			}),
 		],
-		check: async (item) => await expectBytes(await binaryBuffer(item), syntheticPng(100, 50, 'https://example.com/')),
+		check: async (item) =>
+			await expectBytes(await binaryBuffer(item), syntheticPng(100, 50, 'https://example.com/')),
 	},
 	{
 		operation: 'transformation: zip',
 		nodes: async () => [
-			filestackNode({ resource: 'transformation', operation: 'zip', files: [photo.handle, await freshFile()], output: 'store' }),
+			filestackNode({
+				resource: 'transformation',
+				operation: 'zip',
+				files: [photo.handle, await freshFile()],
+				output: 'store',
+			}),
 		],
-		check: async ({ json }) => expect(json).toMatchObject({ filename: 'archive.zip', mimetype: 'application/zip' }),
+		check: async ({ json }) =>
+			expect(json).toMatchObject({ filename: 'archive.zip', mimetype: 'application/zip' }),
 	},
 	{
 		operation: 'audioVideo: convert',
@@ -202,15 +234,22 @@ const cases: Case[] = [
 	},
 	{
 		operation: 'security: createPolicy',
-		nodes: async () => [filestackNode({ resource: 'security', operation: 'createPolicy', calls: ['read'] })],
+		nodes: async () => [
+			filestackNode({ resource: 'security', operation: 'createPolicy', calls: ['read'] }),
+		],
 		check: async ({ json }) => {
-			const query = new URLSearchParams({ policy: String(json.policyBase64), signature: String(json.signature) });
+			const query = new URLSearchParams({
+				policy: String(json.policyBase64),
+				signature: String(json.signature),
+			});
 			expect((await fetch(`${emulator.url}/api/file/${photo.handle}?${query}`)).status).toBe(200);
 		},
 	},
 	{
 		operation: 'security: signUrl',
-		nodes: async () => [filestackNode({ resource: 'security', operation: 'signUrl', handle: photo.handle })],
+		nodes: async () => [
+			filestackNode({ resource: 'security', operation: 'signUrl', handle: photo.handle }),
+		],
 		check: async ({ json }) => expect((await fetch(String(json.url))).status).toBe(200),
 	},
 ];
@@ -233,30 +272,42 @@ describe('without the app secret in the credential', () => {
 		/delete|overwrite|getTags|checkSafeForWork|ocr|createPolicy|signUrl/.test(operation),
 	);
 
-	it.each(needsSecret)('$operation refuses before sending anything, asking for the app secret', async ({ nodes }) => {
-		const specs = await nodes();
-		const first = emulator.requests.length;
-		const run = await harness.run({ nodes: specs }, { credentials: credentialsFor(emulator, WITHOUT_SECRET) });
+	it.each(needsSecret)(
+		'$operation refuses before sending anything, asking for the app secret',
+		async ({ nodes }) => {
+			const specs = await nodes();
+			const first = emulator.requests.length;
+			const run = await harness.run(
+				{ nodes: specs },
+				{ credentials: credentialsFor(emulator, WITHOUT_SECRET) },
+			);
 
-		expect(run.status).toBe('error');
-		const error = run.nodeError('Filestack');
-		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toMatch(/app secret.* \[item 0\]$/);
-		expect(emulator.requests.length).toBe(first);
-	});
+			expect(run.status).toBe('error');
+			const error = run.nodeError('Filestack');
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toMatch(/app secret.* \[item 0\]$/);
+			expect(emulator.requests.length).toBe(first);
+		},
+	);
 
 	const refusedByFilestack = cases.filter(({ operation }) =>
 		/upload$|download|getMetadata|transform \(binary\)|convert/.test(operation),
 	);
 
-	it.each(refusedByFilestack)("$operation fails with Filestack's refusal and a hint at the app secret", async ({ nodes }) => {
-		const run = await harness.run({ nodes: await nodes() }, { credentials: credentialsFor(emulator, WITHOUT_SECRET) });
+	it.each(refusedByFilestack)(
+		"$operation fails with Filestack's refusal and a hint at the app secret",
+		async ({ nodes }) => {
+			const run = await harness.run(
+				{ nodes: await nodes() },
+				{ credentials: credentialsFor(emulator, WITHOUT_SECRET) },
+			);
 
-		const error = run.nodeError('Filestack');
-		expect(error?.name).toBe('NodeApiError');
-		expect(error?.message).toMatch(/failed with HTTP 403: .*policy.* \[item 0\]$/);
-		expect(error?.description).toMatch(/app secret/);
-	});
+			const error = run.nodeError('Filestack');
+			expect(error?.name).toBe('NodeApiError');
+			expect(error?.message).toMatch(/failed with HTTP 403: .*policy.* \[item 0\]$/);
+			expect(error?.description).toMatch(/app secret/);
+		},
+	);
 
 	it('fails with a wrong app secret, which it never shows', async () => {
 		const wrong = 'a-wrong-secret-also-hidden';
@@ -265,7 +316,9 @@ describe('without the app secret in the credential', () => {
 			{ credentials: credentialsFor(emulator, { apiKey: APP.apiKey, appSecret: wrong }) },
 		);
 
-		expect(run.nodeError('Filestack')?.message).toMatch(/HTTP 403: .*signature does not match the policy \[item 0\]$/);
+		expect(run.nodeError('Filestack')?.message).toMatch(
+			/HTTP 403: .*signature does not match the policy \[item 0\]$/,
+		);
 		expect(visibleText(run)).not.toContain(wrong);
 		expect(visibleText(run)).not.toContain(SECRET);
 	});

@@ -20,8 +20,11 @@ beforeAll(async () => {
 	emulator = await startEmulator({ apps: [APP] });
 	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
 	seeder = new Seeder(emulator);
-	handle = (await seeder.store(APP, Buffer.from('a protected file\n'), 'protected.txt', 'text/plain')).handle;
-	other = (await seeder.store(APP, Buffer.from('another file\n'), 'other.txt', 'text/plain')).handle;
+	handle = (
+		await seeder.store(APP, Buffer.from('a protected file\n'), 'protected.txt', 'text/plain')
+	).handle;
+	other = (await seeder.store(APP, Buffer.from('another file\n'), 'other.txt', 'text/plain'))
+		.handle;
 });
 
 afterAll(async () => {
@@ -38,7 +41,8 @@ async function outputOf(nodes: NodeSpec[]) {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const hmac = (text: string) => createHmac('sha256', APP.appSecret!).update(text).digest('hex');
-const decodePolicy = (base64: string): unknown => JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
+const decodePolicy = (base64: string): unknown =>
+	JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
 
 /** The status of a GET with the policy and signature in the query, as a browser given them would send it. */
 async function statusWith(path: string, policy: string, signature: string): Promise<number> {
@@ -106,7 +110,9 @@ describe('create policy', () => {
 		});
 		expect(decodePolicy(String(json.policyBase64))).toEqual(json.policy);
 		expect(json.signature).toBe(hmac(String(json.policyBase64)));
-		expect(await statusWith(`/api/file/${other}`, String(json.policyBase64), String(json.signature))).toBe(200);
+		expect(
+			await statusWith(`/api/file/${other}`, String(json.policyBase64), String(json.signature)),
+		).toBe(200);
 	});
 
 	it('makes one policy per item, for the handle of each', async () => {
@@ -120,11 +126,16 @@ describe('create policy', () => {
 			}),
 		]);
 
-		expect(items.map(({ json }) => (json.policy as { handle: string }).handle)).toEqual([handle, other]);
+		expect(items.map(({ json }) => (json.policy as { handle: string }).handle)).toEqual([
+			handle,
+			other,
+		]);
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const { json } of items) {
 			const file = (json.policy as { handle: string }).handle;
-			expect(await statusWith(`/api/file/${file}`, String(json.policyBase64), String(json.signature))).toBe(200);
+			expect(
+				await statusWith(`/api/file/${file}`, String(json.policyBase64), String(json.signature)),
+			).toBe(200);
 		}
 	});
 });
@@ -144,7 +155,9 @@ describe('sign URL', () => {
 
 		const url = String(json.url);
 		const [, policyBase64, signature] =
-			new RegExp(`^${emulator.url}/resize=width:100/flip/security=p:([^,]+),s:([0-9a-f]{64})/${handle}$`).exec(url) ?? [];
+			new RegExp(
+				`^${emulator.url}/resize=width:100/flip/security=p:([^,]+),s:([0-9a-f]{64})/${handle}$`,
+			).exec(url) ?? [];
 		expect(signature).toBe(hmac(policyBase64));
 		const policy = decodePolicy(policyBase64) as { expiry: number };
 		expect(policy).toEqual({ expiry: expect.any(Number), call: ['read', 'convert'], handle });
@@ -163,13 +176,20 @@ describe('sign URL', () => {
 	it('signs the plain URL of the file of each item when there is no task chain', async () => {
 		const items = await outputOf([
 			source([{ json: { file: handle } }, { json: { file: other } }]),
-			filestackNode({ resource: 'security', operation: 'signUrl', handle: '={{ $json.file }}', calls: ['read'] }),
+			filestackNode({
+				resource: 'security',
+				operation: 'signUrl',
+				handle: '={{ $json.file }}',
+				calls: ['read'],
+			}),
 		]);
 
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		for (const [index, { json }] of items.entries()) {
 			const file = [handle, other][index];
-			expect(json.url).toMatch(new RegExp(`^${emulator.url}/security=p:[^,]+,s:[0-9a-f]{64}/${file}$`));
+			expect(json.url).toMatch(
+				new RegExp(`^${emulator.url}/security=p:[^,]+,s:[0-9a-f]{64}/${file}$`),
+			);
 			const response = await fetch(String(json.url));
 			expect(Buffer.from(await response.arrayBuffer())).toEqual(await storedBytes(emulator, file));
 		}

@@ -44,7 +44,12 @@ export class Seeder {
 
 	client(app: EmulatedApp): Client {
 		const endpoints = resolveEndpoints(emulatorEndpoints(this.emulator.url));
-		return new Client({ apiKey: app.apiKey, appSecret: app.appSecret, endpoints, transport: this.transport });
+		return new Client({
+			apiKey: app.apiKey,
+			appSecret: app.appSecret,
+			endpoints,
+			transport: this.transport,
+		});
 	}
 
 	async store(
@@ -53,7 +58,9 @@ export class Seeder {
 		filename: string,
 		mimetype = 'application/octet-stream',
 	): Promise<StoredFile> {
-		const source = Buffer.isBuffer(content) ? { size: content.length, stream: chunksOf(content) } : content;
+		const source = Buffer.isBuffer(content)
+			? { size: content.length, stream: chunksOf(content) }
+			: content;
 		return await this.client(app).upload(source, { filename, mimetype, intelligent: 'off' });
 	}
 
@@ -92,7 +99,12 @@ export function visibleText(run: WorkflowRun): string {
 		.flatMap((tasks) => tasks.map((task) => task.error))
 		.concat(run.error)
 		.filter((error) => error !== undefined);
-	const details = errors.map((error) => [error.message, error.description, error.stack, JSON.stringify(error)]);
+	const details = errors.map((error) => [
+		error.message,
+		error.description,
+		error.stack,
+		JSON.stringify(error),
+	]);
 	return JSON.stringify([run.run, details]);
 }
 
@@ -103,7 +115,9 @@ export interface Site {
 }
 
 /** A file of the site: bytes in memory, or produced piece by piece for each request (a large file). */
-export type SiteFile = { type: string; body: Buffer } | { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
+export type SiteFile =
+	| { type: string; body: Buffer }
+	| { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
 
 export async function startSite(files: Record<string, SiteFile>): Promise<Site> {
 	const server = createServer((req, res) => {

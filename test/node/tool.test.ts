@@ -43,7 +43,17 @@ const AGENT = 'test.toolCaller';
 
 /** The public contract (the design's node-interface.md): every operation of every resource. */
 const OPERATIONS: Record<string, string[]> = {
-	file: ['upload', 'uploadFromUrl', 'download', 'getMetadata', 'delete', 'overwrite', 'getTags', 'checkSafeForWork', 'ocr'],
+	file: [
+		'upload',
+		'uploadFromUrl',
+		'download',
+		'getMetadata',
+		'delete',
+		'overwrite',
+		'getTags',
+		'checkSafeForWork',
+		'ocr',
+	],
 	transformation: ['transform', 'screenshot', 'zip'],
 	audioVideo: ['convert', 'getStatus'],
 	security: ['createPolicy', 'signUrl'],
@@ -89,7 +99,9 @@ let listedTool: INodeTypeDescription;
 
 beforeAll(async () => {
 	const n8nDist = await installedN8nDist();
-	const { LoadNodesAndCredentials } = (await import(join(n8nDist, 'load-nodes-and-credentials.js'))) as {
+	const { LoadNodesAndCredentials } = (await import(
+		join(n8nDist, 'load-nodes-and-credentials.js')
+	)) as {
 		LoadNodesAndCredentials: { prototype: ToolMaker };
 	};
 	const { NodeTypes } = (await import(join(n8nDist, 'node-types.js'))) as {
@@ -106,9 +118,15 @@ beforeAll(async () => {
 	// As n8n lists nodes in the editor: every loaded description, its name prefixed with the package's.
 	const editor: ToolListing = {
 		types: {
-			nodes: Object.entries(loaded).map(([name, type]) => ({ ...NodeHelpers.getVersionedNodeType(type).description, name })),
+			nodes: Object.entries(loaded).map(([name, type]) => ({
+				...NodeHelpers.getVersionedNodeType(type).description,
+				name,
+			})),
 		},
-		known: { nodes: Object.fromEntries(Object.keys(loaded).map((name) => [name, {}])), credentials: {} },
+		known: {
+			nodes: Object.fromEntries(Object.keys(loaded).map((name) => [name, {}])),
+			credentials: {},
+		},
 		convertNodeToAiTool: toolMaker.convertNodeToAiTool,
 		findLastCalloutIndex: toolMaker.findLastCalloutIndex,
 	};
@@ -131,7 +149,8 @@ beforeAll(async () => {
 	const agent = new ToolCaller();
 	nodeTypes = {
 		getByName: (type) => (type === AGENT ? agent : n8nNodeTypes.getByName(type)),
-		getByNameAndVersion: (type, version) => (type === AGENT ? agent : n8nNodeTypes.getByNameAndVersion(type, version)),
+		getByNameAndVersion: (type, version) =>
+			type === AGENT ? agent : n8nNodeTypes.getByNameAndVersion(type, version),
 		getKnownTypes: () => ({}),
 	};
 }, 10 * 60_000);
@@ -144,7 +163,9 @@ afterAll(async () => {
 
 const optionsOf = (description: INodeTypeDescription, name: string, resource?: string) =>
 	(description.properties.find(
-		(property) => property.name === name && (!resource || property.displayOptions?.show?.resource?.includes(resource)),
+		(property) =>
+			property.name === name &&
+			(!resource || property.displayOptions?.show?.resource?.includes(resource)),
 	)?.options ?? []) as INodePropertyOptions[];
 
 describe('the tool variant as the editor lists it', () => {
@@ -166,7 +187,10 @@ describe('the tool variant as the editor lists it', () => {
 		const descriptionType = listedTool.properties.find(({ name }) => name === 'descriptionType');
 		const toolDescription = listedTool.properties.find(({ name }) => name === 'toolDescription');
 		expect(descriptionType).toMatchObject({ type: 'options', default: 'auto' });
-		expect((descriptionType?.options as INodePropertyOptions[]).map(({ value }) => value)).toEqual(['auto', 'manual']);
+		expect((descriptionType?.options as INodePropertyOptions[]).map(({ value }) => value)).toEqual([
+			'auto',
+			'manual',
+		]);
 		expect(toolDescription).toMatchObject({
 			type: 'string',
 			required: true,
@@ -178,9 +202,13 @@ describe('the tool variant as the editor lists it', () => {
 	it('keeps every resource, operation and parameter of the node unchanged', () => {
 		const added = new Set(['descriptionType', 'toolDescription']);
 		expect(listedTool.properties.filter(({ name }) => !added.has(name))).toEqual(node.properties);
-		expect(optionsOf(listedTool, 'resource').map(({ value }) => value)).toEqual(Object.keys(OPERATIONS));
+		expect(optionsOf(listedTool, 'resource').map(({ value }) => value)).toEqual(
+			Object.keys(OPERATIONS),
+		);
 		for (const [resource, operations] of Object.entries(OPERATIONS)) {
-			expect(optionsOf(listedTool, 'operation', resource).map(({ value }) => value)).toEqual(operations);
+			expect(optionsOf(listedTool, 'operation', resource).map(({ value }) => value)).toEqual(
+				operations,
+			);
 		}
 	});
 
@@ -196,9 +224,14 @@ describe('the tool variant as the editor lists it', () => {
 		expect(new Set(descriptions).size).toBe(16);
 		for (const description of descriptions) {
 			expect(description).toMatch(/^[A-Z][^.]* in Filestack$/);
-			const words = description.replace(/ in Filestack$/, '').split(' ').slice(1);
+			const words = description
+				.replace(/ in Filestack$/, '')
+				.split(' ')
+				.slice(1);
 			// Sentence case: later words are lower case, or acronyms such as URL, ZIP.
-			expect(words.filter((word) => word !== word.toLowerCase() && word !== word.toUpperCase())).toEqual([]);
+			expect(
+				words.filter((word) => word !== word.toLowerCase() && word !== word.toUpperCase()),
+			).toEqual([]);
 		}
 		const [upload] = optionsOf(node, 'operation', 'file');
 		expect(descriptions[0]).toBe(`${upload.action} in Filestack`);
@@ -226,7 +259,8 @@ function toolNode(parameters: INodeParameters, name = 'Filestack'): INode {
 }
 
 /** `$fromAI` of a parameter, as the editor writes it when the model is to fill the parameter in. */
-const fromAI = (key: string, description: string, type = 'string') => `={{ $fromAI('${key}', '${description}', '${type}') }}`;
+const fromAI = (key: string, description: string, type = 'string') =>
+	`={{ $fromAI('${key}', '${description}', '${type}') }}`;
 
 describe('workflows with the tool variant', () => {
 	it('accept parameters filled in by the model for every operation: no parameter issues, one tool argument each', () => {
@@ -234,7 +268,14 @@ describe('workflows with the tool variant', () => {
 		for (const [resource, operations] of Object.entries(OPERATIONS)) {
 			for (const operation of operations) {
 				const chosen = { resource, operation, descriptionType: 'auto' };
-				const withDefaults = NodeHelpers.getNodeParameters(toolType.description.properties, chosen, true, false, null, null)!;
+				const withDefaults = NodeHelpers.getNodeParameters(
+					toolType.description.properties,
+					chosen,
+					true,
+					false,
+					null,
+					null,
+				)!;
 				// Every parameter the operation requires, left to the model.
 				const required = toolType.description.properties.filter(
 					(property) =>
@@ -243,36 +284,71 @@ describe('workflows with the tool variant', () => {
 				);
 				const parameters = {
 					...chosen,
-					...Object.fromEntries(required.map(({ name, displayName }) => [name, fromAI(name, displayName)])),
+					...Object.fromEntries(
+						required.map(({ name, displayName }) => [name, fromAI(name, displayName)]),
+					),
 				};
 				const workflowNode = toolNode(parameters);
-				const issues = NodeHelpers.getNodeParametersIssues(toolType.description.properties, workflowNode, toolType.description);
+				const issues = NodeHelpers.getNodeParametersIssues(
+					toolType.description.properties,
+					workflowNode,
+					toolType.description,
+				);
 				expect({ resource, operation, issues }).toEqual({ resource, operation, issues: null });
 
-				const { response } = createNodeAsTool({ node: workflowNode, nodeType: toolType, handleToolInvocation: async () => '' });
+				const { response } = createNodeAsTool({
+					node: workflowNode,
+					nodeType: toolType,
+					handleToolInvocation: async () => '',
+				});
 				const tool = response as unknown as AgentTool;
 				expect(tool.name).toBe('Filestack');
 				expect(tool.description).toMatch(/ in Filestack$/);
-				expect(Object.keys(tool.schema.shape).sort()).toEqual(required.map(({ name }) => name).sort());
+				expect(Object.keys(tool.schema.shape).sort()).toEqual(
+					required.map(({ name }) => name).sort(),
+				);
 			}
 		}
 	});
 
 	it('get metadata: the agent gives a handle and gets the file described back', async () => {
-		const stored = await seeder.store(APP, Buffer.from('hello, agent\n'), 'greeting.txt', 'text/plain');
+		const stored = await seeder.store(
+			APP,
+			Buffer.from('hello, agent\n'),
+			'greeting.txt',
+			'text/plain',
+		);
 		const run = await runAgent(
-			{ resource: 'file', operation: 'getMetadata', handle: fromAI('handle', 'The handle of the file') },
+			{
+				resource: 'file',
+				operation: 'getMetadata',
+				handle: fromAI('handle', 'The handle of the file'),
+			},
 			{ handle: stored.handle },
 		);
 		const [{ json }] = run.output('Agent');
-		expect(json).toMatchObject({ name: 'Filestack', description: 'Get the metadata of a file in Filestack', arguments: ['handle'] });
+		expect(json).toMatchObject({
+			name: 'Filestack',
+			description: 'Get the metadata of a file in Filestack',
+			arguments: ['handle'],
+		});
 		expect(json.response).toEqual([
-			expect.objectContaining({ handle: stored.handle, filename: 'greeting.txt', mimetype: 'text/plain', size: 13 }),
+			expect.objectContaining({
+				handle: stored.handle,
+				filename: 'greeting.txt',
+				mimetype: 'text/plain',
+				size: 13,
+			}),
 		]);
 	});
 
 	it('transform: the agent gives a task chain and gets the URL of the result', async () => {
-		const stored = await seeder.store(APP, Buffer.from('not really an image'), 'photo.png', 'image/png');
+		const stored = await seeder.store(
+			APP,
+			Buffer.from('not really an image'),
+			'photo.png',
+			'image/png',
+		);
 		const run = await runAgent(
 			{
 				resource: 'transformation',
@@ -293,26 +369,41 @@ describe('workflows with the tool variant', () => {
 	it('download: binary data cannot reach the agent, the file is described instead', async () => {
 		const stored = await seeder.store(APP, Buffer.from('0123456789'), 'digits.txt', 'text/plain');
 		const run = await runAgent(
-			{ resource: 'file', operation: 'download', handle: fromAI('handle', 'The handle of the file') },
+			{
+				resource: 'file',
+				operation: 'download',
+				handle: fromAI('handle', 'The handle of the file'),
+			},
 			{ handle: stored.handle },
 		);
 		const [{ json }] = run.output('Agent');
-		expect(json.response).toEqual([{ handle: stored.handle, filename: 'digits.txt', mimetype: 'text/plain', size: 10 }]);
+		expect(json.response).toEqual([
+			{ handle: stored.handle, filename: 'digits.txt', mimetype: 'text/plain', size: 10 },
+		]);
 	});
 
 	it('a failing call reaches the agent as an error naming the item, not as a result', async () => {
 		const run = await runAgent(
-			{ resource: 'file', operation: 'getMetadata', handle: fromAI('handle', 'The handle of the file') },
+			{
+				resource: 'file',
+				operation: 'getMetadata',
+				handle: fromAI('handle', 'The handle of the file'),
+			},
 			{ handle: 'NoSuchFileHandle000000' },
 		);
 		const [{ json }] = run.output('Agent');
 		expect(json.response).toBeUndefined();
-		expect(json.error).toMatch(/Metadata of NoSuchFileHandle000000 failed with HTTP 404.*\[item 0\]/s);
+		expect(json.error).toMatch(
+			/Metadata of NoSuchFileHandle000000 failed with HTTP 404.*\[item 0\]/s,
+		);
 	});
 });
 
 /** Runs a workflow of the agent stand-in with the Filestack tool connected to it, through n8n-core. */
-async function runAgent(toolParameters: INodeParameters, toolArguments: IDataObject): Promise<WorkflowRun> {
+async function runAgent(
+	toolParameters: INodeParameters,
+	toolArguments: IDataObject,
+): Promise<WorkflowRun> {
 	const agentNode: INode = {
 		id: randomUUID(),
 		name: 'Agent',
@@ -323,9 +414,20 @@ async function runAgent(toolParameters: INodeParameters, toolArguments: IDataObj
 	};
 	const nodes = [agentNode, toolNode({ descriptionType: 'auto', ...toolParameters })];
 	const connections: IConnections = {
-		Filestack: { [NodeConnectionTypes.AiTool]: [[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }]] },
+		Filestack: {
+			[NodeConnectionTypes.AiTool]: [
+				[{ node: 'Agent', type: NodeConnectionTypes.AiTool, index: 0 }],
+			],
+		},
 	};
-	const workflow = new Workflow({ id: randomUUID(), name: 'tool', nodes, connections, active: false, nodeTypes });
+	const workflow = new Workflow({
+		id: randomUUID(),
+		name: 'tool',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+	});
 	const workflowData: IWorkflowBase = {
 		id: workflow.id,
 		name: 'tool',
@@ -338,12 +440,21 @@ async function runAgent(toolParameters: INodeParameters, toolArguments: IDataObj
 		connections,
 	};
 	const executionId = randomUUID();
-	const credentials = new FixedCredentialsHelper(harness.package.credentialTypes, credentialsFor(emulator, APP));
+	const credentials = new FixedCredentialsHelper(
+		harness.package.credentialTypes,
+		credentialsFor(emulator, APP),
+	);
 	const execution = new WorkflowExecute(
-		additionalData(credentials, executionId, new ExecutionLifecycleHooks('manual', executionId, workflowData)),
+		additionalData(
+			credentials,
+			executionId,
+			new ExecutionLifecycleHooks('manual', executionId, workflowData),
+		),
 		'manual',
 		createRunExecutionData({
-			executionData: { nodeExecutionStack: [{ node: agentNode, data: { main: [[{ json: {} }]] }, source: null }] },
+			executionData: {
+				nodeExecutionStack: [{ node: agentNode, data: { main: [[{ json: {} }]] }, source: null }],
+			},
 		}),
 	);
 	const run = new WorkflowRun(await execution.processRunExecutionData(workflow));
@@ -364,19 +475,35 @@ class ToolCaller implements INodeType {
 		version: 1,
 		description: 'Calls its tools with fixed arguments',
 		defaults: { name: 'Agent' },
-		inputs: [NodeConnectionTypes.Main, { type: NodeConnectionTypes.AiTool, displayName: 'Tools', required: true }],
+		inputs: [
+			NodeConnectionTypes.Main,
+			{ type: NodeConnectionTypes.AiTool, displayName: 'Tools', required: true },
+		],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Tool Arguments', name: 'toolArguments', type: 'json', default: '{}' }],
+		properties: [
+			{ displayName: 'Tool Arguments', name: 'toolArguments', type: 'json', default: '{}' },
+		],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const tools = (await this.getInputConnectionData(NodeConnectionTypes.AiTool, 0)) as AgentTool[];
-		const toolArguments = JSON.parse(this.getNodeParameter('toolArguments', 0) as string) as IDataObject;
+		const toolArguments = JSON.parse(
+			this.getNodeParameter('toolArguments', 0) as string,
+		) as IDataObject;
 		const output: INodeExecutionData[] = [];
 		for (const tool of tools) {
-			const called = { name: tool.name, description: tool.description, arguments: Object.keys(tool.schema.shape) };
+			const called = {
+				name: tool.name,
+				description: tool.description,
+				arguments: Object.keys(tool.schema.shape),
+			};
 			try {
-				output.push({ json: { ...called, response: JSON.parse(await tool.invoke(toolArguments)) as IDataObject[] } });
+				output.push({
+					json: {
+						...called,
+						response: JSON.parse(await tool.invoke(toolArguments)) as IDataObject[],
+					},
+				});
 			} catch (error) {
 				output.push({ json: { ...called, error: (error as Error).message } });
 			}

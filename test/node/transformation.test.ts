@@ -7,7 +7,14 @@ import { zipArchive } from '../emulator/zip';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
 import type { EmulatedApp, Site } from './support';
-import { credentialsFor, fingerprint, pairedItems, Seeder, startSite, storedBytes } from './support';
+import {
+	credentialsFor,
+	fingerprint,
+	pairedItems,
+	Seeder,
+	startSite,
+	storedBytes,
+} from './support';
 
 // The "transformation" resource (transform, screenshot, zip) with each output: URL, binary file, stored file.
 const APP: EmulatedApp = { apiKey: 'TRANSFORM_KEY' };
@@ -41,7 +48,9 @@ async function outputOf(nodes: NodeSpec[]) {
 }
 
 /** Fetches a URL from the emulator, as a browser given the node's output would. */
-async function fetchBytes(url: string): Promise<{ status: number; tasks: string | null; body: Buffer }> {
+async function fetchBytes(
+	url: string,
+): Promise<{ status: number; tasks: string | null; body: Buffer }> {
 	const response = await fetch(url);
 	return {
 		status: response.status,
@@ -52,7 +61,9 @@ async function fetchBytes(url: string): Promise<{ status: number; tasks: string 
 
 /** The transformation requests the emulator received, by the task chain it understood. */
 const transformChains = () =>
-	emulator.requests.filter(({ route }) => route === 'transform').map(({ path }) => decodeURIComponent(path));
+	emulator.requests
+		.filter(({ route }) => route === 'transform')
+		.map(({ path }) => decodeURIComponent(path));
 
 describe('transform', () => {
 	const photo = randomBytes(4096);
@@ -82,7 +93,10 @@ describe('transform', () => {
 		expect(item.json).toEqual({ url, tasks: ['resize', 'flip', 'sepia'] });
 		expect(emulator.requests).toHaveLength(requestsBefore);
 		const fetched = await fetchBytes(url);
-		expect(fetched).toMatchObject({ status: 200, tasks: 'resize=height:200,width:300/flip/sepia=tone:50' });
+		expect(fetched).toMatchObject({
+			status: 200,
+			tasks: 'resize=height:200,width:300/flip/sepia=tone:50',
+		});
 		expect(fingerprint(fetched.body)).toEqual(fingerprint(photo));
 	});
 
@@ -107,10 +121,17 @@ describe('transform', () => {
 		});
 
 		const [item] = run.output('Filestack');
-		expect(item.json).toEqual({ filename: 'photo.png', mimetype: 'image/png', size: photo.length, tasks: ['resize', 'output'] });
+		expect(item.json).toEqual({
+			filename: 'photo.png',
+			mimetype: 'image/png',
+			size: photo.length,
+			tasks: ['resize', 'output'],
+		});
 		expect(item.binary?.thumbnail).toMatchObject({ fileName: 'photo.png', mimeType: 'image/png' });
 		// The emulator does not process images: the result is the source's bytes under the new type.
-		expect(fingerprint(await binaryBuffer(item, 'thumbnail'))).toEqual(fingerprint(await storedBytes(emulator, handle)));
+		expect(fingerprint(await binaryBuffer(item, 'thumbnail'))).toEqual(
+			fingerprint(await storedBytes(emulator, handle)),
+		);
 		expect(item.binary?.original).toEqual(run.output('Source')[0].binary?.original);
 		expect(transformChains()).toEqual([`/resize=fit:crop,width:300/output=format:png/${handle}`]);
 	});
@@ -138,7 +159,9 @@ describe('transform', () => {
 			key: `thumbs/${stored}_thumb.jpg`,
 		});
 		expect(fingerprint(await storedBytes(emulator, stored))).toEqual(fingerprint(photo));
-		expect(transformChains()).toEqual([`/resize=width:120/flip/store=filename:thumb.jpg,path:"thumbs/"/${handle}`]);
+		expect(transformChains()).toEqual([
+			`/resize=width:120/flip/store=filename:thumb.jpg,path:"thumbs/"/${handle}`,
+		]);
 	});
 
 	it('transforms an external URL, naming the application in the URL', async () => {
@@ -154,7 +177,11 @@ describe('transform', () => {
 			}),
 		]);
 
-		expect(item.json).toMatchObject({ filename: 'logo.png', mimetype: 'image/png', size: LOGO.length });
+		expect(item.json).toMatchObject({
+			filename: 'logo.png',
+			mimetype: 'image/png',
+			size: LOGO.length,
+		});
 		expect(fingerprint(await binaryBuffer(item))).toEqual(fingerprint(LOGO));
 		expect(transformChains()).toEqual([`/${APP.apiKey}/rotate=deg:90/${site.url}/logo.png`]);
 	});
@@ -171,7 +198,9 @@ describe('transform', () => {
 			}),
 		]);
 
-		expect(item.json).toEqual(intelligenceResult('tags', createHash('md5').update(photo).digest('hex')));
+		expect(item.json).toEqual(
+			intelligenceResult('tags', createHash('md5').update(photo).digest('hex')),
+		);
 		expect(item.binary).toBeUndefined();
 	});
 
@@ -212,22 +241,29 @@ describe('screenshot', () => {
 
 		const url = `${emulator.url}/${APP.apiKey}/urlscreenshot=agent:mobile,height:600,width:800/${page}`;
 		expect(item.json).toEqual({ url, tasks: ['urlscreenshot'] });
-		expect(fingerprint((await fetchBytes(url)).body)).toEqual(fingerprint(syntheticPng(800, 600, page)));
+		expect(fingerprint((await fetchBytes(url)).body)).toEqual(
+			fingerprint(syntheticPng(800, 600, page)),
+		);
 	});
 
 	it("downloads the screenshot of each page into a binary field, keeping the item's binaries", async () => {
 		const pages = [page, 'https://example.org/'];
 		const run = await harness.run({
 			nodes: [
-			source(pages.map((address) => ({ json: { address }, binary: { page: bytes(address, 'page.txt') } }))),
-			filestackNode({
-				resource: 'transformation',
-				operation: 'screenshot',
-				url: '={{ $json.address }}',
-				screenshotOptions: { width: 320, height: 480 },
-				output: 'binary',
-				binaryPropertyName: 'shot',
-			}),
+				source(
+					pages.map((address) => ({
+						json: { address },
+						binary: { page: bytes(address, 'page.txt') },
+					})),
+				),
+				filestackNode({
+					resource: 'transformation',
+					operation: 'screenshot',
+					url: '={{ $json.address }}',
+					screenshotOptions: { width: 320, height: 480 },
+					output: 'binary',
+					binaryPropertyName: 'shot',
+				}),
 			],
 		});
 
@@ -248,12 +284,23 @@ describe('screenshot', () => {
 
 	it('stores the screenshot', async () => {
 		const [{ json }] = await outputOf([
-			filestackNode({ resource: 'transformation', operation: 'screenshot', url: page, output: 'store' }),
+			filestackNode({
+				resource: 'transformation',
+				operation: 'screenshot',
+				url: page,
+				output: 'store',
+			}),
 		]);
 
 		const expected = syntheticPng(1024, 768, page);
-		expect(json).toMatchObject({ filename: 'screenshot.png', mimetype: 'image/png', size: expected.length });
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(fingerprint(expected));
+		expect(json).toMatchObject({
+			filename: 'screenshot.png',
+			mimetype: 'image/png',
+			size: expected.length,
+		});
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(expected),
+		);
 	});
 });
 
@@ -265,11 +312,14 @@ describe('zip', () => {
 	let handles: string[];
 	beforeEach(async () => {
 		handles = [];
-		for (const file of files) handles.push((await seeder.store(APP, file.content, file.name)).handle);
+		for (const file of files)
+			handles.push((await seeder.store(APP, file.content, file.name)).handle);
 	});
 
 	/** The archive the emulator makes of its stored files. */
-	async function expectedArchive(entries: Array<{ name: string; handle: string }>): Promise<Buffer> {
+	async function expectedArchive(
+		entries: Array<{ name: string; handle: string }>,
+	): Promise<Buffer> {
 		const chunks: Buffer[] = [];
 		const zipEntries = entries.map(({ name, handle }) => {
 			const file = emulator.files.get(handle)!;
@@ -283,8 +333,14 @@ describe('zip', () => {
 		const run = await harness.run({
 			nodes: [
 				source([
-					{ json: { first: handles[0], second: `${site.url}/logo.png` }, binary: { note: bytes('one', 'one.txt') } },
-					{ json: { first: handles[1], second: handles[0] }, binary: { note: bytes('two', 'two.txt') } },
+					{
+						json: { first: handles[0], second: `${site.url}/logo.png` },
+						binary: { note: bytes('one', 'one.txt') },
+					},
+					{
+						json: { first: handles[1], second: handles[0] },
+						binary: { note: bytes('two', 'two.txt') },
+					},
 				]),
 				filestackNode({
 					resource: 'transformation',
@@ -299,7 +355,12 @@ describe('zip', () => {
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		const archives = await Promise.all(items.map(async (item) => await binaryBuffer(item)));
 		expect(items.map(({ json }) => json)).toEqual(
-			archives.map(({ length }) => ({ filename: 'archive.zip', mimetype: 'application/zip', size: length, tasks: ['zip'] })),
+			archives.map(({ length }) => ({
+				filename: 'archive.zip',
+				mimetype: 'application/zip',
+				size: length,
+				tasks: ['zip'],
+			})),
 		);
 		expect(archives.map(zipEntries)).toEqual([
 			[
@@ -318,25 +379,45 @@ describe('zip', () => {
 
 	it('stores the ZIP, byte for byte the archive of the stored files', async () => {
 		const [{ json }] = await outputOf([
-			filestackNode({ resource: 'transformation', operation: 'zip', files: handles, output: 'store' }),
+			filestackNode({
+				resource: 'transformation',
+				operation: 'zip',
+				files: handles,
+				output: 'store',
+			}),
 		]);
 
 		const archive = await storedBytes(emulator, String(json.handle));
-		expect(json).toMatchObject({ filename: 'archive.zip', mimetype: 'application/zip', size: archive.length });
-		expect(fingerprint(archive)).toEqual(fingerprint(await expectedArchive(files.map(({ name }, n) => ({ name, handle: handles[n] })))));
+		expect(json).toMatchObject({
+			filename: 'archive.zip',
+			mimetype: 'application/zip',
+			size: archive.length,
+		});
+		expect(fingerprint(archive)).toEqual(
+			fingerprint(
+				await expectedArchive(files.map(({ name }, n) => ({ name, handle: handles[n] }))),
+			),
+		);
 	});
 
 	it('builds the URL of the ZIP', async () => {
-		const [item] = await outputOf([filestackNode({ resource: 'transformation', operation: 'zip', files: handles })]);
+		const [item] = await outputOf([
+			filestackNode({ resource: 'transformation', operation: 'zip', files: handles }),
+		]);
 
 		const url = `${emulator.url}/${APP.apiKey}/zip/[${handles.join(',')}]`;
 		expect(item.json).toEqual({ url, tasks: ['zip'] });
-		expect(zipEntries((await fetchBytes(url)).body).map(({ name }) => name)).toEqual(['a.txt', 'b.bin']);
+		expect(zipEntries((await fetchBytes(url)).body).map(({ name }) => name)).toEqual([
+			'a.txt',
+			'b.bin',
+		]);
 	});
 });
 
 /** The entries of a ZIP of stored (uncompressed) entries, read from its local headers; contents fingerprinted. */
-function zipEntries(archive: Buffer): Array<{ name: string; content: ReturnType<typeof fingerprint> }> {
+function zipEntries(
+	archive: Buffer,
+): Array<{ name: string; content: ReturnType<typeof fingerprint> }> {
 	const entries: Array<{ name: string; content: ReturnType<typeof fingerprint> }> = [];
 	let offset = 0;
 	while (archive.readUInt32LE(offset) === 0x04034b50) {

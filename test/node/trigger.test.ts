@@ -14,7 +14,9 @@ const DAY = 86_400;
 let harness: Harness;
 
 beforeAll(async () => {
-	harness = await createHarness({ credentials: { filestackApi: { apiKey: 'TRIGGER_KEY', webhookSecret: SECRET } } });
+	harness = await createHarness({
+		credentials: { filestackApi: { apiKey: 'TRIGGER_KEY', webhookSecret: SECRET } },
+	});
 });
 
 afterAll(async () => {
@@ -25,7 +27,10 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 /** HMAC-SHA256(secret, `<timestamp>.<raw body>`) in hex, computed here independently of the SDK. */
 function sign(secret: string, timestamp: string | number, body: Buffer | string): string {
-	return createHmac('sha256', secret).update(`${timestamp}.`).update(Buffer.from(body)).digest('hex');
+	return createHmac('sha256', secret)
+		.update(`${timestamp}.`)
+		.update(Buffer.from(body))
+		.digest('hex');
 }
 
 /** A delivery as Filestack sends it: the exact body bytes, signed with a timestamp `age` seconds old. */
@@ -42,14 +47,23 @@ function delivery(body: Buffer | string, { secret = SECRET, age = 0 } = {}): Web
 }
 
 function eventBody(id: number, action = 'fp.upload'): string {
-	return JSON.stringify({ id, action, timestamp: nowSeconds(), text: { url: `https://cdn.example/${id}` } });
+	return JSON.stringify({
+		id,
+		action,
+		timestamp: nowSeconds(),
+		text: { url: `https://cdn.example/${id}` },
+	});
 }
 
 function trigger(parameters: INodeParameters = {}) {
 	return { name: 'Filestack Trigger', type: FILESTACK_TRIGGER_NODE_TYPE, parameters };
 }
 
-async function call(request: WebhookRequest, parameters?: INodeParameters, staticData: IDataObject = {}) {
+async function call(
+	request: WebhookRequest,
+	parameters?: INodeParameters,
+	staticData: IDataObject = {},
+) {
 	return await harness.webhook(trigger(parameters), request, { staticData });
 }
 
@@ -80,7 +94,8 @@ function expectRefused(done: WebhookCall, status: number, reason: RegExp) {
 	const sent = JSON.stringify(done.response.body);
 	expect(sent).not.toContain(SECRET);
 	const timestamp = done.request.headers['fs-timestamp'];
-	if (typeof timestamp === 'string') expect(sent).not.toContain(sign(SECRET, timestamp, done.request.rawBody ?? ''));
+	if (typeof timestamp === 'string')
+		expect(sent).not.toContain(sign(SECRET, timestamp, done.request.rawBody ?? ''));
 }
 
 /** Acknowledged with 200 but starting nothing. */
@@ -107,46 +122,79 @@ describe('deliveries that start the workflow', () => {
 		body: '{"id": 6844, "action": "fp.upload", "timestamp": 1559199901, "text": {"url": "http://cdn.filestackapi.dev/xK88QArxRiyVvFzo4p33", "client": "Computer", "data": {"filename": "01 (1).png", "type": "image/png", "size": 881855}}}',
 		signature: '14495b54b246e1352bb69cd91c5c1bfe2221f2d0330414b3df8f5fb2903db730',
 	};
-	const withSecret = (secret: string) => ({ filestackApi: { apiKey: 'TRIGGER_KEY', webhookSecret: secret } });
+	const withSecret = (secret: string) => ({
+		filestackApi: { apiKey: 'TRIGGER_KEY', webhookSecret: secret },
+	});
 
 	it.each([
 		['Python', PY],
 		['JavaScript', JS],
-	])('accepts the %s SDK vector signed with a current timestamp, and emits its payload', async (_, vector) => {
-		const done = await harness.webhook(trigger(), delivery(vector.body, { secret: vector.signedWith }), {
-			credentials: withSecret(vector.signedWith),
-			staticData: {},
-		});
-		expectStarted(done, JSON.parse(vector.body));
-	});
+	])(
+		'accepts the %s SDK vector signed with a current timestamp, and emits its payload',
+		async (_, vector) => {
+			const done = await harness.webhook(
+				trigger(),
+				delivery(vector.body, { secret: vector.signedWith }),
+				{
+					credentials: withSecret(vector.signedWith),
+					staticData: {},
+				},
+			);
+			expectStarted(done, JSON.parse(vector.body));
+		},
+	);
 
 	it('checks the published signatures themselves: the JavaScript vector verbatim passes once its age is allowed', async () => {
 		const request = {
 			body: JS.body,
-			headers: { 'Content-Type': 'application/json', 'FS-Timestamp': JS.timestamp, 'FS-Signature': JS.signature },
+			headers: {
+				'Content-Type': 'application/json',
+				'FS-Timestamp': JS.timestamp,
+				'FS-Signature': JS.signature,
+			},
 		};
 		const options = { credentials: withSecret(JS.signedWith), staticData: {} };
 		expect(sign(JS.signedWith, JS.timestamp, JS.body)).toBe(JS.signature);
 
 		// Signed right, but from 2019: refused for its age, not for its signature.
 		expectRefused(await harness.webhook(trigger(), request, options), 401, WINDOW);
-		const generous = trigger({ options: { maxAgeSeconds: nowSeconds() - Number(JS.timestamp) + DAY } });
+		const generous = trigger({
+			options: { maxAgeSeconds: nowSeconds() - Number(JS.timestamp) + DAY },
+		});
 		expectStarted(await harness.webhook(generous, request, options), JSON.parse(JS.body));
 	});
 
 	it('refuses the Python vector verbatim for its timestamp, far in the future, not for its signature', async () => {
 		expect(sign(PY.signedWith, PY.timestamp, PY.body)).toBe(PY.signature);
-		const request = { body: PY.body, headers: { 'FS-Timestamp': PY.timestamp, 'FS-Signature': PY.signature } };
-		const done = await harness.webhook(trigger(), request, { credentials: withSecret(PY.signedWith), staticData: {} });
+		const request = {
+			body: PY.body,
+			headers: { 'FS-Timestamp': PY.timestamp, 'FS-Signature': PY.signature },
+		};
+		const done = await harness.webhook(trigger(), request, {
+			credentials: withSecret(PY.signedWith),
+			staticData: {},
+		});
 		expectRefused(done, 401, WINDOW);
 	});
 
 	it.each([
-		['tabs and CRLF line breaks', '{\r\n\t"id": 101,\r\n\t"action": "fp.upload",\r\n\t"text": {"url": "x"}\r\n}\r\n'],
+		[
+			'tabs and CRLF line breaks',
+			'{\r\n\t"id": 101,\r\n\t"action": "fp.upload",\r\n\t"text": {"url": "x"}\r\n}\r\n',
+		],
 		['spaces before and after', '   {"id":102 , "action" :"fp.upload","text":{ }}   \n\n'],
-		['unicode as UTF-8 bytes', '{"id":103,"action":"fp.upload","text":{"filename":"naïve 日本語 🎉 résumé.png"}}'],
-		['unicode as escapes', '{"id":104,"action":"fp.upload","text":{"filename":"na\\u00efve \\ud83c\\udf89.png"}}'],
-		['a NUL escape and a long key', `{"id":105,"action":"fp.upload","text":{"k":"a\\u0000b","${'x'.repeat(5000)}":1}}`],
+		[
+			'unicode as UTF-8 bytes',
+			'{"id":103,"action":"fp.upload","text":{"filename":"naïve 日本語 🎉 résumé.png"}}',
+		],
+		[
+			'unicode as escapes',
+			'{"id":104,"action":"fp.upload","text":{"filename":"na\\u00efve \\ud83c\\udf89.png"}}',
+		],
+		[
+			'a NUL escape and a long key',
+			`{"id":105,"action":"fp.upload","text":{"k":"a\\u0000b","${'x'.repeat(5000)}":1}}`,
+		],
 	])('verifies the exact bytes of a body with %s', async (_, body) => {
 		const done = await call(delivery(body));
 		expect(done.request.rawBody?.equals(Buffer.from(body))).toBe(true);
@@ -186,13 +234,20 @@ describe('deliveries that start the workflow', () => {
 
 describe('deliveries refused with 401', () => {
 	it('refuses a signature made with another secret', async () => {
-		expectRefused(await call(delivery(eventBody(201), { secret: 'not-the-webhook-secret' })), 401, MISMATCH);
+		expectRefused(
+			await call(delivery(eventBody(201), { secret: 'not-the-webhook-secret' })),
+			401,
+			MISMATCH,
+		);
 	});
 
 	it.each([
 		['the Python test\'s "incorrect-signature"', 'incorrect-signature'],
 		['a truncated signature', (valid: string) => valid.slice(0, 63)],
-		['a signature one digit off', (valid: string) => `${valid.slice(0, 63)}${valid.endsWith('0') ? '1' : '0'}`],
+		[
+			'a signature one digit off',
+			(valid: string) => `${valid.slice(0, 63)}${valid.endsWith('0') ? '1' : '0'}`,
+		],
 		['a signature with extra characters', (valid: string) => `${valid}00`],
 		[
 			'the signature of the body alone',
@@ -202,7 +257,8 @@ describe('deliveries refused with 401', () => {
 		const body = eventBody(202);
 		const request = delivery(body);
 		const valid = request.headers!['FS-Signature'];
-		request.headers!['FS-Signature'] = typeof signature === 'string' ? signature : signature(valid, body);
+		request.headers!['FS-Signature'] =
+			typeof signature === 'string' ? signature : signature(valid, body);
 		expectRefused(await call(request), 401, MISMATCH);
 	});
 
@@ -229,12 +285,15 @@ describe('deliveries refused with 401', () => {
 	});
 
 	it('refuses a badly signed delivery of an event that is filtered out: the signature comes first', async () => {
-		const done = await call(delivery(eventBody(206, 'fp.delete'), { secret: 'wrong' }), { events: ['fp.upload'] });
+		const done = await call(delivery(eventBody(206, 'fp.delete'), { secret: 'wrong' }), {
+			events: ['fp.upload'],
+		});
 		expectRefused(done, 401, MISMATCH);
 	});
 
 	it('refuses the same object re-serialized: the signature holds over the bytes received', async () => {
-		const original = '{"id": 207, "action": "fp.upload", "text": {"url": "https://cdn.example/207"}}';
+		const original =
+			'{"id": 207, "action": "fp.upload", "text": {"url": "https://cdn.example/207"}}';
 		const signed = delivery(original);
 		const reserialized = JSON.stringify(JSON.parse(original));
 		expect(reserialized).not.toBe(original);
@@ -259,7 +318,10 @@ describe('deliveries refused with 401', () => {
 		'refuses a signed timestamp that is no Unix time: %s',
 		async (timestamp) => {
 			const body = eventBody(212);
-			const request = { body, headers: { 'FS-Timestamp': timestamp, 'FS-Signature': sign(SECRET, timestamp, body) } };
+			const request = {
+				body,
+				headers: { 'FS-Timestamp': timestamp, 'FS-Signature': sign(SECRET, timestamp, body) },
+			};
 			expectRefused(await call(request), 401, WINDOW);
 		},
 	);
@@ -281,7 +343,10 @@ describe('deliveries acknowledged without an execution', () => {
 		expectStarted(await call(request, {}, staticData), JSON.parse(body));
 
 		expectIgnored(await call(request, {}, staticData), 'duplicate delivery');
-		expectIgnored(await call(delivery(body, { age: 30 * 60 }), {}, staticData), 'duplicate delivery');
+		expectIgnored(
+			await call(delivery(body, { age: 30 * 60 }), {}, staticData),
+			'duplicate delivery',
+		);
 		const other = eventBody(302);
 		expectStarted(await call(delivery(other), {}, staticData), JSON.parse(other));
 	});
@@ -294,27 +359,55 @@ describe('deliveries acknowledged without an execution', () => {
 		expectStarted(await call(delivery(body), {}, {}), JSON.parse(body));
 	});
 
-	it('remembers them in this process too, for n8n versions that lose a webhook\'s change to static data', async () => {
+	it("remembers them in this process too, for n8n versions that lose a webhook's change to static data", async () => {
 		const body = eventBody(310);
 		const production = { workflowId: 'wf-process-memory' };
-		expectStarted(await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }), JSON.parse(body));
-		expectIgnored(await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }), 'duplicate delivery');
+		expectStarted(
+			await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }),
+			JSON.parse(body),
+		);
+		expectIgnored(
+			await harness.webhook(trigger(), delivery(body), { ...production, staticData: {} }),
+			'duplicate delivery',
+		);
 
-		const elsewhere = await harness.webhook(trigger(), delivery(body), { workflowId: 'wf-other', staticData: {} });
+		const elsewhere = await harness.webhook(trigger(), delivery(body), {
+			workflowId: 'wf-other',
+			staticData: {},
+		});
 		expectStarted(elsewhere, JSON.parse(body));
-		const renamed = { name: 'Another Filestack Trigger', type: FILESTACK_TRIGGER_NODE_TYPE, parameters: {} };
-		expectStarted(await harness.webhook(renamed, delivery(body), { ...production, staticData: {} }), JSON.parse(body));
+		const renamed = {
+			name: 'Another Filestack Trigger',
+			type: FILESTACK_TRIGGER_NODE_TYPE,
+			parameters: {},
+		};
+		expectStarted(
+			await harness.webhook(renamed, delivery(body), { ...production, staticData: {} }),
+			JSON.parse(body),
+		);
 	});
 
 	it('lets a test delivery be sent again and again, and keeps static data the only memory it consults', async () => {
 		const body = eventBody(311);
 		const test = { workflowId: 'wf-test-deliveries', mode: 'manual' as const };
-		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }), JSON.parse(body));
-		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }), JSON.parse(body));
+		expectStarted(
+			await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }),
+			JSON.parse(body),
+		);
+		expectStarted(
+			await harness.webhook(trigger(), delivery(body), { ...test, staticData: {} }),
+			JSON.parse(body),
+		);
 
 		const saved: IDataObject = {};
-		expectStarted(await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }), JSON.parse(body));
-		expectIgnored(await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }), 'duplicate delivery');
+		expectStarted(
+			await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }),
+			JSON.parse(body),
+		);
+		expectIgnored(
+			await harness.webhook(trigger(), delivery(body), { ...test, staticData: saved }),
+			'duplicate delivery',
+		);
 	});
 
 	it('tells ids apart from the names of object properties', async () => {
@@ -336,8 +429,14 @@ describe('deliveries acknowledged without an execution', () => {
 	it('acknowledges events that are not selected and starts on those that are', async () => {
 		const parameters = { events: ['fp.delete', 'fs.workflow'] };
 		const staticData: IDataObject = {};
-		expectIgnored(await call(delivery(eventBody(305, 'fp.upload')), parameters, staticData), 'event not selected');
-		expectIgnored(await call(delivery(eventBody(306, 'fp.overwrite')), parameters, staticData), 'event not selected');
+		expectIgnored(
+			await call(delivery(eventBody(305, 'fp.upload')), parameters, staticData),
+			'event not selected',
+		);
+		expectIgnored(
+			await call(delivery(eventBody(306, 'fp.overwrite')), parameters, staticData),
+			'event not selected',
+		);
 		for (const [id, action] of [
 			[307, 'fp.delete'],
 			[308, 'fs.workflow'],
@@ -349,7 +448,11 @@ describe('deliveries acknowledged without an execution', () => {
 
 	it('tells an audio/video conversion result by its shape when that event is selected', async () => {
 		const parameters = { events: ['video'] };
-		const converted = JSON.stringify({ uuid: 'a1b2', status: 'completed', data: { url: 'https://cdn.example/v' } });
+		const converted = JSON.stringify({
+			uuid: 'a1b2',
+			status: 'completed',
+			data: { url: 'https://cdn.example/v' },
+		});
 		expectStarted(await call(delivery(converted), parameters), JSON.parse(converted));
 		expectIgnored(await call(delivery(eventBody(309)), parameters), 'event not selected');
 	});
@@ -388,7 +491,11 @@ describe('compressed deliveries, as n8n hands them over', () => {
 	it('refuses a gzip body signed over its compressed bytes', async () => {
 		const compressed = gzipSync(Buffer.from(eventBody(502)));
 		const { headers } = delivery(compressed);
-		expectRefused(await call({ body: compressed, headers: { ...headers, 'Content-Encoding': 'gzip' } }), 401, MISMATCH);
+		expectRefused(
+			await call({ body: compressed, headers: { ...headers, 'Content-Encoding': 'gzip' } }),
+			401,
+			MISMATCH,
+		);
 	});
 });
 
@@ -409,8 +516,14 @@ describe('verification turned off', () => {
 		const options = { credentials: { filestackApi: { apiKey: 'TRIGGER_KEY' } }, staticData };
 		const body = eventBody(602);
 		expectStarted(await harness.webhook(trigger(unverified), { body }, options), JSON.parse(body));
-		expectIgnored(await harness.webhook(trigger(unverified), { body }, options), 'duplicate delivery');
+		expectIgnored(
+			await harness.webhook(trigger(unverified), { body }, options),
+			'duplicate delivery',
+		);
 		const filtered = trigger({ ...unverified, events: ['fp.delete'] });
-		expectIgnored(await harness.webhook(filtered, { body: eventBody(603) }, options), 'event not selected');
+		expectIgnored(
+			await harness.webhook(filtered, { body: eventBody(603) }, options),
+			'event not selected',
+		);
 	});
 });

@@ -18,7 +18,9 @@ interface SignedRequest {
 
 /** Decodes a policy the way Filestack checks it: the signature over the base64 text, then the JSON inside. */
 function readPolicy(policyB64: string, signature: string): SignedRequest {
-	const json = Buffer.from(policyB64.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+	const json = Buffer.from(policyB64.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString(
+		'utf8',
+	);
 	return { policy: JSON.parse(json) as Record<string, unknown>, signature, policyB64 };
 }
 
@@ -49,7 +51,12 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 	afterAll(() => nock.restore());
 	beforeEach(() => {
 		transport = nodeTransport({ sleep: async () => {} });
-		const endpoints = resolveEndpoints({ endpoints: 'customUrls', uploadUrl: ORIGIN, cdnUrl: ORIGIN, apiUrl: `${ORIGIN}/api` });
+		const endpoints = resolveEndpoints({
+			endpoints: 'customUrls',
+			uploadUrl: ORIGIN,
+			cdnUrl: ORIGIN,
+			apiUrl: `${ORIGIN}/api`,
+		});
 		client = new Client({ apiKey: 'KEY', appSecret: SECRET, endpoints, transport });
 	});
 	afterEach(() => {
@@ -64,7 +71,15 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 			.get(/.*/)
 			.reply(function (uri) {
 				path = uri;
-				return [200, 'bytes', { 'content-type': 'text/plain', 'content-length': '5', 'content-disposition': 'attachment; filename="a.txt"' }];
+				return [
+					200,
+					'bytes',
+					{
+						'content-type': 'text/plain',
+						'content-length': '5',
+						'content-disposition': 'attachment; filename="a.txt"',
+					},
+				];
 			});
 		const file = await client.filelink(HANDLE).download();
 		expect(path).toMatch(new RegExp(`^/security=p:[^/]+/${HANDLE}$`));
@@ -105,18 +120,21 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 		expectLeastPrivilege(readPolicy(query.policy, query.signature), ['write'], HANDLE);
 	});
 
-	it.each(['tags', 'sfw', 'ocr'] as const)('%s: read and convert, task before the security segment', async (task) => {
-		let path = '';
-		nock(ORIGIN)
-			.get(/.*/)
-			.reply(function (uri) {
-				path = uri;
-				return [200, { result: task }];
-			});
-		await expect(client.filelink(HANDLE)[task]()).resolves.toEqual({ result: task });
-		expect(path).toMatch(new RegExp(`^/${task}/security=p:[^/]+/${HANDLE}$`));
-		expectLeastPrivilege(fromPath(path), ['read', 'convert'], HANDLE);
-	});
+	it.each(['tags', 'sfw', 'ocr'] as const)(
+		'%s: read and convert, task before the security segment',
+		async (task) => {
+			let path = '';
+			nock(ORIGIN)
+				.get(/.*/)
+				.reply(function (uri) {
+					path = uri;
+					return [200, { result: task }];
+				});
+			await expect(client.filelink(HANDLE)[task]()).resolves.toEqual({ result: task });
+			expect(path).toMatch(new RegExp(`^/${task}/security=p:[^/]+/${HANDLE}$`));
+			expectLeastPrivilege(fromPath(path), ['read', 'convert'], HANDLE);
+		},
+	);
 
 	it('store of a transformation: read, convert and store, signed (unlike the Python SDK)', async () => {
 		let path = '';
@@ -124,12 +142,23 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 			.post(/.*/)
 			.reply(function (uri) {
 				path = uri;
-				return [200, { url: `${ORIGIN}/NEWHANDLE0123456789x`, size: 9, type: 'image/png', filename: 'r.png' }];
+				return [
+					200,
+					{ url: `${ORIGIN}/NEWHANDLE0123456789x`, size: 9, type: 'image/png', filename: 'r.png' },
+				];
 			});
-		const stored = await client.filelink(HANDLE).transform().add({ name: 'resize', params: { width: 100 } }).store();
+		const stored = await client
+			.filelink(HANDLE)
+			.transform()
+			.add({ name: 'resize', params: { width: 100 } })
+			.store();
 		expect(path).toMatch(new RegExp(`^/resize=width:100/store/security=p:[^/]+/${HANDLE}$`));
 		expectLeastPrivilege(fromPath(path), ['read', 'convert', 'store'], HANDLE);
-		expect(stored).toMatchObject({ handle: 'NEWHANDLE0123456789x', mimetype: 'image/png', size: 9 });
+		expect(stored).toMatchObject({
+			handle: 'NEWHANDLE0123456789x',
+			mimetype: 'image/png',
+			size: 9,
+		});
 	});
 
 	it('upload from URL: store, as the security task of /process', async () => {
@@ -140,7 +169,9 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 		await client.uploadFromUrl('https://example.com/a.txt', { path: 'in/' });
 		expect(body.tasks[0]).toEqual({ name: 'store', params: { location: 's3', path: 'in/' } });
 		expect(body.tasks[1].name).toBe('security');
-		expectLeastPrivilege(readPolicy(body.tasks[1].params.policy, body.tasks[1].params.signature), ['store']);
+		expectLeastPrivilege(readPolicy(body.tasks[1].params.policy, body.tasks[1].params.signature), [
+			'store',
+		]);
 	});
 });
 

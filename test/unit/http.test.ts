@@ -29,7 +29,13 @@ describe('Http: retries and errors', () => {
 	});
 
 	it('retries 5xx with growing jittered backoff and returns the first success', async () => {
-		nock(ORIGIN).post('/start').reply(503, 'busy').post('/start').reply(502).post('/start').reply(200, { ok: true });
+		nock(ORIGIN)
+			.post('/start')
+			.reply(503, 'busy')
+			.post('/start')
+			.reply(502)
+			.post('/start')
+			.reply(200, { ok: true });
 		const body = await http.json('Start', { method: 'POST', url: `${ORIGIN}/start`, json: {} });
 		expect(body).toEqual({ ok: true });
 		expect(waits).toEqual([75, 150]);
@@ -55,32 +61,47 @@ describe('Http: retries and errors', () => {
 		expect(waits).toHaveLength(3);
 	});
 
-	it('never retries other 4xx, and reports Filestack\'s error text and correlation id', async () => {
+	it("never retries other 4xx, and reports Filestack's error text and correlation id", async () => {
 		nock(ORIGIN)
 			.post('/multipart/start')
 			.reply(403, { error: 'Invalid App policy', c: 'c0ffee-42', i: 'UPL-eu-w-1-10', t: 1 });
-		const failure = http.json('Multipart start', { method: 'POST', url: `${ORIGIN}/multipart/start`, json: {} });
+		const failure = http.json('Multipart start', {
+			method: 'POST',
+			url: `${ORIGIN}/multipart/start`,
+			json: {},
+		});
 		await expect(failure).rejects.toMatchObject({
 			status: 403,
 			detail: 'Invalid App policy',
 			correlationId: 'c0ffee-42',
 		});
-		await expect(failure).rejects.toThrow('Multipart start failed with HTTP 403: Invalid App policy (correlation id c0ffee-42)');
+		await expect(failure).rejects.toThrow(
+			'Multipart start failed with HTTP 403: Invalid App policy (correlation id c0ffee-42)',
+		);
 		expect(waits).toEqual([]);
 	});
 
 	it('reads S3 XML errors', async () => {
 		nock(ORIGIN)
 			.put('/part')
-			.reply(400, '<Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match</Message></Error>');
-		await expect(http.send('Part 1', { method: 'PUT', url: `${ORIGIN}/part`, body: 'x' })).rejects.toThrow(
+			.reply(
+				400,
+				'<Error><Code>BadDigest</Code><Message>The Content-MD5 you specified did not match</Message></Error>',
+			);
+		await expect(
+			http.send('Part 1', { method: 'PUT', url: `${ORIGIN}/part`, body: 'x' }),
+		).rejects.toThrow(
 			'Part 1 failed with HTTP 400: BadDigest: The Content-MD5 you specified did not match',
 		);
 	});
 
 	it('reads the error text of a streamed response', async () => {
 		nock(ORIGIN).get('/h').reply(404, { error: 'File not found' });
-		const failure = http.send('Download of h', { method: 'GET', url: `${ORIGIN}/h`, responseType: 'stream' });
+		const failure = http.send('Download of h', {
+			method: 'GET',
+			url: `${ORIGIN}/h`,
+			responseType: 'stream',
+		});
 		await expect(failure).rejects.toBeInstanceOf(FilestackApiError);
 		await expect(failure).rejects.toThrow('Download of h failed with HTTP 404: File not found');
 	});

@@ -26,7 +26,9 @@ describe('n8n transport: waits', () => {
 	it('does not start waiting once the workflow is stopped', async () => {
 		const controller = new AbortController();
 		controller.abort();
-		await expect(n8nTransport(contextWith(controller.signal)).sleep(1_500)).rejects.toThrow('stopped');
+		await expect(n8nTransport(contextWith(controller.signal)).sleep(1_500)).rejects.toThrow(
+			'stopped',
+		);
 	});
 
 	it('waits without a signal (contexts that cannot be cancelled)', async () => {

@@ -12,7 +12,12 @@ import {
 } from '../../nodes/Filestack/sdk/security';
 
 /** Protocol reference §9.3: policies signed by the Python SDK (recomputed with Python's hmac). */
-const PYTHON_VECTORS: Array<{ policy: Record<string, unknown>; secret: string; policyB64: string; signature: string }> = [
+const PYTHON_VECTORS: Array<{
+	policy: Record<string, unknown>;
+	secret: string;
+	policyB64: string;
+	signature: string;
+}> = [
 	{
 		policy: { expires: 123 },
 		secret: 'secret',
@@ -66,22 +71,38 @@ const PYTHON_VECTORS: Array<{ policy: Record<string, unknown>; secret: string; p
 const decode = (policyB64: string) => Buffer.from(policyB64, 'base64url').toString('utf8');
 
 describe('encodePolicy and sign', () => {
-	it.each(PYTHON_VECTORS)('reproduces the Python SDK for $policy', ({ policy, secret, policyB64, signature }) => {
-		expect(encodePolicy(policy)).toBe(policyB64);
-		expect(sign(policyB64, secret)).toBe(signature);
-	});
+	it.each(PYTHON_VECTORS)(
+		'reproduces the Python SDK for $policy',
+		({ policy, secret, policyB64, signature }) => {
+			expect(encodePolicy(policy)).toBe(policyB64);
+			expect(sign(policyB64, secret)).toBe(signature);
+		},
+	);
 
 	it('signs the JS SDK policy string (insertion-order compact JSON in standard base64) as the JS SDK does', () => {
 		const policy = {
 			expiry: 1523595600,
-			call: ['pick', 'read', 'stat', 'write', 'writeUrl', 'store', 'convert', 'remove', 'exif', 'runWorkflow'],
+			call: [
+				'pick',
+				'read',
+				'stat',
+				'write',
+				'writeUrl',
+				'store',
+				'convert',
+				'remove',
+				'exif',
+				'runWorkflow',
+			],
 			handle: 'TEST_HANDLE',
 		};
 		const jsPolicyB64 = Buffer.from(JSON.stringify(policy)).toString('base64');
 		expect(jsPolicyB64).toBe(
 			'eyJleHBpcnkiOjE1MjM1OTU2MDAsImNhbGwiOlsicGljayIsInJlYWQiLCJzdGF0Iiwid3JpdGUiLCJ3cml0ZVVybCIsInN0b3JlIiwiY29udmVydCIsInJlbW92ZSIsImV4aWYiLCJydW5Xb3JrZmxvdyJdLCJoYW5kbGUiOiJURVNUX0hBTkRMRSJ9',
 		);
-		expect(sign(jsPolicyB64, 'testAppSecret')).toBe('7df0536104cdcc16370ad6494cdbda30c9773a62eec6e5153fa539544db6206e');
+		expect(sign(jsPolicyB64, 'testAppSecret')).toBe(
+			'7df0536104cdcc16370ad6494cdbda30c9773a62eec6e5153fa539544db6206e',
+		);
 		// The same policy Python-style is a different string, hence a different (equally valid) signature.
 		expect(encodePolicy(policy as Policy)).not.toBe(jsPolicyB64);
 	});
@@ -89,7 +110,9 @@ describe('encodePolicy and sign', () => {
 	it('signs the base64 string, not the JSON: compact JSON gives the contrast vector', () => {
 		const compact = 'eyJjYWxsIjpbInJlYWQiXSwiZXhwaXJ5IjoxMDIzODIzOX0=';
 		expect(decode(compact)).toBe('{"call":["read"],"expiry":10238239}');
-		expect(sign(compact, 'APPSECRET')).toBe('4b376855404732a5de16df247137c1100cc61910ed71945ad6ca0a7f9f43767d');
+		expect(sign(compact, 'APPSECRET')).toBe(
+			'4b376855404732a5de16df247137c1100cc61910ed71945ad6ca0a7f9f43767d',
+		);
 		expect(encodePolicy({ call: ['read'], expiry: 10238239 })).not.toBe(compact);
 	});
 
@@ -107,7 +130,9 @@ describe('encodePolicy and sign', () => {
 		for (const url of ['~~~', '???', 'b?']) {
 			const standard = Buffer.from(`{"expiry": 1, "url": "${url}"}`).toString('base64');
 			expect(standard).toMatch(/[+/]/);
-			expect(encodePolicy({ expiry: 1, url })).toBe(standard.replace(/\+/g, '-').replace(/\//g, '_'));
+			expect(encodePolicy({ expiry: 1, url })).toBe(
+				standard.replace(/\+/g, '-').replace(/\//g, '_'),
+			);
 		}
 		expect(encodePolicy({ expiry: 1, url: 'b?' })).toMatch(/=$/);
 	});
@@ -121,11 +146,16 @@ describe('Security', () => {
 	it('signs at construction and builds the URL segment of the Python SDK', () => {
 		const security = new Security({ call: ['read'], expiry: 10238239 }, 'APPSECRET');
 		expect(security.policyB64).toBe('eyJjYWxsIjogWyJyZWFkIl0sICJleHBpcnkiOiAxMDIzODIzOX0=');
-		expect(security.signature).toBe('858d1ee9c0a1f06283e495f78dc7950ff6e64136ce960465f35539791fcd486b');
+		expect(security.signature).toBe(
+			'858d1ee9c0a1f06283e495f78dc7950ff6e64136ce960465f35539791fcd486b',
+		);
 		expect(security.urlSegment()).toBe(
 			'security=p:eyJjYWxsIjogWyJyZWFkIl0sICJleHBpcnkiOiAxMDIzODIzOX0=,s:858d1ee9c0a1f06283e495f78dc7950ff6e64136ce960465f35539791fcd486b',
 		);
-		expect(security.toParams()).toEqual({ policy: security.policyB64, signature: security.signature });
+		expect(security.toParams()).toEqual({
+			policy: security.policyB64,
+			signature: security.signature,
+		});
 	});
 
 	it('never keeps the secret where logging or serialising could show it', () => {
@@ -134,7 +164,11 @@ describe('Security', () => {
 		const views = [
 			JSON.stringify(security),
 			inspect(security, { showHidden: true, depth: 5 }),
-			String(Object.getOwnPropertyNames(security).map((key) => JSON.stringify(Reflect.get(security, key)))),
+			String(
+				Object.getOwnPropertyNames(security).map((key) =>
+					JSON.stringify(Reflect.get(security, key)),
+				),
+			),
 			JSON.stringify(Object.getOwnPropertySymbols(security)),
 		];
 		for (const view of views) expect(view).not.toContain(marker);
@@ -145,7 +179,7 @@ describe('Security', () => {
 		});
 	});
 
-	it('copies the policy, so changing the caller\'s object does not change what was signed', () => {
+	it("copies the policy, so changing the caller's object does not change what was signed", () => {
 		const policy: Policy = { expiry: 1900, call: ['read'] };
 		const security = new Security(policy, 'SECRET');
 		policy.call?.push('remove');
@@ -190,7 +224,9 @@ describe('Security', () => {
 
 describe('validatePolicy', () => {
 	it('with a current time, requires an expiry in the future', () => {
-		expect(() => validatePolicy({ expiry: 1000 }, { now: 1000 })).toThrow('Policy expiry 1000 is not in the future');
+		expect(() => validatePolicy({ expiry: 1000 }, { now: 1000 })).toThrow(
+			'Policy expiry 1000 is not in the future',
+		);
 		expect(() => validatePolicy({ expiry: 1001 }, { now: 1000 })).not.toThrow();
 		expect(() => validatePolicy({ expiry: 1000 })).not.toThrow();
 	});
@@ -198,15 +234,34 @@ describe('validatePolicy', () => {
 
 describe('leastPrivilege', () => {
 	it('allows only the given calls on the given handle for 15 minutes', () => {
-		const security = leastPrivilege('SECRET', { call: ['read', 'convert'], handle: 'HANDLE123', now: 1_700_000_000 });
-		expect(security.policy).toEqual({ expiry: 1_700_000_900, call: ['read', 'convert'], handle: 'HANDLE123' });
-		expect(security.policyB64).toBe(encodePolicy({ expiry: 1_700_000_900, call: ['read', 'convert'], handle: 'HANDLE123' }));
+		const security = leastPrivilege('SECRET', {
+			call: ['read', 'convert'],
+			handle: 'HANDLE123',
+			now: 1_700_000_000,
+		});
+		expect(security.policy).toEqual({
+			expiry: 1_700_000_900,
+			call: ['read', 'convert'],
+			handle: 'HANDLE123',
+		});
+		expect(security.policyB64).toBe(
+			encodePolicy({ expiry: 1_700_000_900, call: ['read', 'convert'], handle: 'HANDLE123' }),
+		);
 		expect(security.signature).toBe(sign(security.policyB64, 'SECRET'));
 	});
 
 	it('takes a URL pattern and a lifetime', () => {
-		const security = leastPrivilege('SECRET', { call: ['convert'], url: 'https://example\\.com/.*', ttlSeconds: 60, now: 100 });
-		expect(security.policy).toEqual({ expiry: 160, call: ['convert'], url: 'https://example\\.com/.*' });
+		const security = leastPrivilege('SECRET', {
+			call: ['convert'],
+			url: 'https://example\\.com/.*',
+			ttlSeconds: 60,
+			now: 100,
+		});
+		expect(security.policy).toEqual({
+			expiry: 160,
+			call: ['convert'],
+			url: 'https://example\\.com/.*',
+		});
 	});
 
 	it('starts from the current time by default', () => {
@@ -218,10 +273,18 @@ describe('leastPrivilege', () => {
 	});
 
 	it('refuses unknown calls, no calls and lifetimes that are not positive whole seconds', () => {
-		expect(() => leastPrivilege('SECRET', { call: ['erase' as 'read'] })).toThrow('Unknown policy call "erase"');
+		expect(() => leastPrivilege('SECRET', { call: ['erase' as 'read'] })).toThrow(
+			'Unknown policy call "erase"',
+		);
 		expect(() => leastPrivilege('SECRET', { call: [] })).toThrow('must list at least one call');
-		expect(() => leastPrivilege('SECRET', { call: ['read'], ttlSeconds: 0 })).toThrow(FilestackValidationError);
-		expect(() => leastPrivilege('SECRET', { call: ['read'], ttlSeconds: 1.5 })).toThrow(FilestackValidationError);
-		expect(() => leastPrivilege('SECRET', { call: ['read'], handle: ' ' })).toThrow('"handle" must be a non-empty string');
+		expect(() => leastPrivilege('SECRET', { call: ['read'], ttlSeconds: 0 })).toThrow(
+			FilestackValidationError,
+		);
+		expect(() => leastPrivilege('SECRET', { call: ['read'], ttlSeconds: 1.5 })).toThrow(
+			FilestackValidationError,
+		);
+		expect(() => leastPrivilege('SECRET', { call: ['read'], handle: ' ' })).toThrow(
+			'"handle" must be a non-empty string',
+		);
 	});
 });

@@ -28,21 +28,40 @@ describe('parseTaskChain', () => {
 	});
 
 	it('reads lists, nested lists and empty lists', () => {
-		expect(parseTaskChain('partial_blur=objects:[[1,2,3,4],[5, 6, 7, 8]],type:oval/t=l:[]')).toEqual([
-			{ name: 'partial_blur', params: { objects: [['1', '2', '3', '4'], ['5', '6', '7', '8']], type: 'oval' } },
+		expect(
+			parseTaskChain('partial_blur=objects:[[1,2,3,4],[5, 6, 7, 8]],type:oval/t=l:[]'),
+		).toEqual([
+			{
+				name: 'partial_blur',
+				params: {
+					objects: [
+						['1', '2', '3', '4'],
+						['5', '6', '7', '8'],
+					],
+					type: 'oval',
+				},
+			},
 			{ name: 't', params: { l: [] } },
 		]);
 	});
 
 	it('reads quoted text holding separators, also inside lists', () => {
-		expect(parseTaskChain('store=path:"folder/sub/",filename:"a,b.jpg"/collage=files:["https://a.com/x.jpg",h2]')).toEqual([
+		expect(
+			parseTaskChain(
+				'store=path:"folder/sub/",filename:"a,b.jpg"/collage=files:["https://a.com/x.jpg",h2]',
+			),
+		).toEqual([
 			{ name: 'store', params: { path: 'folder/sub/', filename: 'a,b.jpg' } },
 			{ name: 'collage', params: { files: ['https://a.com/x.jpg', 'h2'] } },
 		]);
 	});
 
 	it('keeps colons and spaces inside bare values, trimming around them', () => {
-		expect(parseTaskChain('video_convert=clip_length:00:00:30 , preset : h264/urlscreenshot=device:iPhone X')).toEqual([
+		expect(
+			parseTaskChain(
+				'video_convert=clip_length:00:00:30 , preset : h264/urlscreenshot=device:iPhone X',
+			),
+		).toEqual([
 			{ name: 'video_convert', params: { clip_length: '00:00:30', preset: 'h264' } },
 			{ name: 'urlscreenshot', params: { device: 'iPhone X' } },
 		]);
@@ -62,7 +81,10 @@ describe('parseTaskChain', () => {
 		['resize=width', 'Task chain: expected ":" after "width" in task "resize" at position 13'],
 		['resize=width:', 'Task chain: expected a value at position 14'],
 		['resize=width:,height:2', 'Task chain: expected a value at position 14'],
-		['resize=width:1,width:2', 'Task chain: parameter "width" is given twice in task "resize" at position 21'],
+		[
+			'resize=width:1,width:2',
+			'Task chain: parameter "width" is given twice in task "resize" at position 21',
+		],
 		['resize=:1', 'Task chain: expected a parameter name in task "resize" at position 8'],
 		['resize=width:1,', 'Task chain: expected a parameter name in task "resize" at position 16'],
 		['=width:1', 'Task chain: expected a task name, found "=" at position 1'],
@@ -71,7 +93,10 @@ describe('parseTaskChain', () => {
 		['crop=dim:[1,2) ', 'Task chain: expected "," or "]" in a list at position 16'],
 		['flip x', 'Task chain: unexpected "x" at position 6'],
 		['store=path:"a"b', 'Task chain: unexpected "b" at position 15'],
-		['minify_js=targets:not dead,> 1%', 'Task chain: expected a parameter name in task "minify_js" at position 28'],
+		[
+			'minify_js=targets:not dead,> 1%',
+			'Task chain: expected a parameter name in task "minify_js" at position 28',
+		],
 	])('refuses %j with the position of the trouble', (text, message) => {
 		expect(chainError(text)).toBe(message);
 	});

@@ -1,6 +1,15 @@
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
-import { cleanNock, FakeUploadApi, md5Base64, MiB, streamOf, testBytes, testHttp, UPLOAD_BASE } from './uploadFixtures';
+import {
+	cleanNock,
+	FakeUploadApi,
+	md5Base64,
+	MiB,
+	streamOf,
+	testBytes,
+	testHttp,
+	UPLOAD_BASE,
+} from './uploadFixtures';
 
 const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
 
@@ -114,7 +123,9 @@ describe('Intelligent Ingestion', () => {
 		delete api.startResponse.upload_type;
 		const failure = upload(testBytes(100), { intelligent: 'on' });
 		await expect(failure).rejects.toThrow(FilestackValidationError);
-		await expect(failure).rejects.toThrow(/Intelligent Ingestion is not enabled for this Filestack application/);
+		await expect(failure).rejects.toThrow(
+			/Intelligent Ingestion is not enabled for this Filestack application/,
+		);
 		expect(api.of('upload')).toHaveLength(0);
 	});
 
@@ -195,7 +206,10 @@ describe('chunk halving', () => {
 	});
 
 	test('a 4xx other than 429 is not retried', async () => {
-		api.failures.put.push({ status: 403, body: '<Error><Code>AccessDenied</Code><Message>no</Message></Error>' });
+		api.failures.put.push({
+			status: 403,
+			body: '<Error><Code>AccessDenied</Code><Message>no</Message></Error>',
+		});
 		await expect(upload(testBytes(1000))).rejects.toThrow(
 			'Upload of part 1 at offset 0 failed with HTTP 403: AccessDenied: no',
 		);

@@ -1,4 +1,8 @@
-import { FilestackApiError, FilestackNetworkError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
+import {
+	FilestackApiError,
+	FilestackNetworkError,
+	FilestackValidationError,
+} from '../../nodes/Filestack/sdk/errors';
 import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
 import {
 	cleanNock,
@@ -44,7 +48,8 @@ async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
 /** The bytes storage received for each part, in part order (the last PUT of a part wins, as in S3). */
 function storedBytes(): Buffer {
 	const byPart = new Map<number, Buffer>();
-	for (const put of api.of('put')) byPart.set(Number(/\/put\/(\d+)/.exec(put.path)?.[1]), put.bytes!);
+	for (const put of api.of('put'))
+		byPart.set(Number(/\/put\/(\d+)/.exec(put.path)?.[1]), put.bytes!);
 	return Buffer.concat([...byPart.keys()].sort((a, b) => a - b).map((part) => byPart.get(part)!));
 }
 
@@ -141,15 +146,23 @@ describe('regular multipart upload', () => {
 	test('PUTs with exactly the headers the upload call returned, and keeps the ETag quotes', async () => {
 		await upload(testBytes(1000));
 		const [put] = api.of('put');
-		const own = Object.keys(put.headers).filter((name) => !['host', 'connection', 'content-length'].includes(name));
+		const own = Object.keys(put.headers).filter(
+			(name) => !['host', 'connection', 'content-length'].includes(name),
+		);
 		expect(own.sort()).toEqual(['content-md5', 'x-amz-date']);
 		expect(put.headers['content-md5']).toBe(md5Base64(testBytes(1000)));
 		expect(put.headers['content-length']).toBe('1000');
-		expect(api.of('complete')[0].json!.parts).toEqual([{ part_number: 1, etag: expect.stringMatching(/^".+"$/) }]);
+		expect(api.of('complete')[0].json!.parts).toEqual([
+			{ part_number: 1, etag: expect.stringMatching(/^".+"$/) },
+		]);
 	});
 
 	test('follows location_url and sends Filestack-Upload-Region when the start answer has location_region', async () => {
-		api.startResponse = { ...api.startResponse, location_url: 'upload-eu.example.test', location_region: 'eu-west-1' };
+		api.startResponse = {
+			...api.startResponse,
+			location_url: 'upload-eu.example.test',
+			location_region: 'eu-west-1',
+		};
 		await upload(testBytes(10));
 		for (const route of ['upload', 'complete'] as const) {
 			expect(api.of(route)[0].headers['filestack-upload-region']).toBe('eu-west-1');
@@ -187,7 +200,10 @@ describe('regular multipart upload', () => {
 
 describe('retries', () => {
 	test('a PUT failing with 503, a dropped connection or 429 asks for a new URL and PUTs the same bytes again', async () => {
-		api.failures.put.push({ status: 503 }, 'network', { status: 429, headers: { 'Retry-After': '3' } });
+		api.failures.put.push({ status: 503 }, 'network', {
+			status: 429,
+			headers: { 'Retry-After': '3' },
+		});
 		const bytes = testBytes(2000);
 		await upload(bytes);
 		const puts = api.of('put');
@@ -217,20 +233,27 @@ describe('retries', () => {
 		});
 		const failure = upload(testBytes(100));
 		await expect(failure).rejects.toThrow(FilestackApiError);
-		await expect(failure).rejects.toThrow('Upload of part 1 failed with HTTP 400: BadDigest: md5 mismatch');
+		await expect(failure).rejects.toThrow(
+			'Upload of part 1 failed with HTTP 400: BadDigest: md5 mismatch',
+		);
 		expect(api.of('put')).toHaveLength(1);
 		expect(api.of('complete')).toHaveLength(0);
 	});
 
 	test('a part URL refused with 400 ends the part at once: the PUT loop does not ask again', async () => {
 		api.failures.upload.push({ status: 400, body: '{"error":"invalid params: md5"}' });
-		await expect(upload(testBytes(100))).rejects.toThrow('URL for part 1 failed with HTTP 400: invalid params: md5');
+		await expect(upload(testBytes(100))).rejects.toThrow(
+			'URL for part 1 failed with HTTP 400: invalid params: md5',
+		);
 		expect(api.of('upload')).toHaveLength(1);
 		expect(api.of('put')).toHaveLength(0);
 	});
 
 	test('a failed start is reported with Filestack’s error and correlation id', async () => {
-		api.failures.start.push({ status: 403, body: JSON.stringify({ error: 'Invalid App policy', c: 'corr-1' }) });
+		api.failures.start.push({
+			status: 403,
+			body: JSON.stringify({ error: 'Invalid App policy', c: 'corr-1' }),
+		});
 		await expect(upload(testBytes(100))).rejects.toThrow(
 			'Multipart start failed with HTTP 403: Invalid App policy (correlation id corr-1)',
 		);
@@ -269,7 +292,12 @@ describe('retries', () => {
 describe('the source', () => {
 	test('a stream shorter than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(client.http, target, { size: 1001, stream: streamOf(bytes) }, { filename: 'a' });
+		const failure = uploadStream(
+			client.http,
+			target,
+			{ size: 1001, stream: streamOf(bytes) },
+			{ filename: 'a' },
+		);
 		await expect(failure).rejects.toThrow(
 			new FilestackValidationError('The file ended after 1000 of its declared 1001 bytes'),
 		);
@@ -278,8 +306,15 @@ describe('the source', () => {
 
 	test('a stream longer than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(client.http, target, { size: 999, stream: streamOf(bytes) }, { filename: 'a' });
-		await expect(failure).rejects.toThrow('The file has more bytes than its declared size of 999 bytes');
+		const failure = uploadStream(
+			client.http,
+			target,
+			{ size: 999, stream: streamOf(bytes) },
+			{ filename: 'a' },
+		);
+		await expect(failure).rejects.toThrow(
+			'The file has more bytes than its declared size of 999 bytes',
+		);
 		expect(api.of('complete')).toHaveLength(0);
 	});
 
@@ -290,9 +325,9 @@ describe('the source', () => {
 				throw new Error('disk on fire');
 			},
 		};
-		await expect(uploadStream(client.http, target, { size: 100, stream }, { filename: 'a' })).rejects.toThrow(
-			'disk on fire',
-		);
+		await expect(
+			uploadStream(client.http, target, { size: 100, stream }, { filename: 'a' }),
+		).rejects.toThrow('disk on fire');
 		expect(api.of('complete')).toHaveLength(0);
 	});
 });

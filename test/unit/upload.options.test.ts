@@ -2,8 +2,20 @@ import { Readable } from 'node:stream';
 
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { toStoredFile } from '../../nodes/Filestack/sdk/storedFile';
-import { StoreOptions, uploadStream, UploadOptions, validateStoreOptions } from '../../nodes/Filestack/sdk/upload';
-import { cleanNock, FakeUploadApi, streamOf, testBytes, testHttp, UPLOAD_BASE } from './uploadFixtures';
+import {
+	StoreOptions,
+	uploadStream,
+	UploadOptions,
+	validateStoreOptions,
+} from '../../nodes/Filestack/sdk/upload';
+import {
+	cleanNock,
+	FakeUploadApi,
+	streamOf,
+	testBytes,
+	testHttp,
+	UPLOAD_BASE,
+} from './uploadFixtures';
 
 describe('validateStoreOptions', () => {
 	test.each([
@@ -22,7 +34,10 @@ describe('validateStoreOptions', () => {
 				),
 			},
 		],
-		['file name, MIME type and base64decode', { filename: 'a.png', mimetype: 'image/png', base64decode: true }],
+		[
+			'file name, MIME type and base64decode',
+			{ filename: 'a.png', mimetype: 'image/png', base64decode: true },
+		],
 		[
 			'empty n8n fields, meaning "not set"',
 			{ path: '', container: '', location: '' as StoreOptions['location'], workflows: [] },
@@ -42,7 +57,10 @@ describe('validateStoreOptions', () => {
 			{ workflows: Array.from({ length: 21 }, (_, i) => `w${i}`) },
 			'Store option "workflows" accepts at most 20 workflow IDs (got 21)',
 		],
-		[{ workflows: ['w1', ' '] }, 'Store option "workflows" must contain only non-empty workflow IDs (got " ")'],
+		[
+			{ workflows: ['w1', ' '] },
+			'Store option "workflows" must contain only non-empty workflow IDs (got " ")',
+		],
 		[
 			{ uploadTags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, 'v'])) },
 			'Store option "uploadTags" accepts at most 10 tags (got 11)',
@@ -51,7 +69,10 @@ describe('validateStoreOptions', () => {
 			{ uploadTags: { ['k'.repeat(129)]: 'v' } },
 			/Store option "uploadTags" has a key that is empty or longer than 128 characters/,
 		],
-		[{ uploadTags: { k: 'v'.repeat(257) } }, 'Store option "uploadTags" value of "k" is longer than 256 characters'],
+		[
+			{ uploadTags: { k: 'v'.repeat(257) } },
+			'Store option "uploadTags" value of "k" is longer than 256 characters',
+		],
 		[{ uploadTags: { k: 5 } }, 'Store option "uploadTags" value of "k" must be a text (got 5)'],
 		[{ filename: '  ' }, 'Store option "filename" must be a non-empty text (got "  ")'],
 		[{ path: 7 }, 'Store option "path" must be a non-empty text (got 7)'],
@@ -85,7 +106,10 @@ describe('uploadStream checks everything before the first request', () => {
 		[{ filename: '' }, 'The file name must not be empty'],
 		[{ concurrency: 0 }, 'Concurrency must be a whole number from 1 to 20 (got 0)'],
 		[{ concurrency: 21 }, 'Concurrency must be a whole number from 1 to 20 (got 21)'],
-		[{ partSize: 4 * 1024 * 1024 }, 'The part size must be at least 5242880 bytes (5 MiB) (got 4194304)'],
+		[
+			{ partSize: 4 * 1024 * 1024 },
+			'The part size must be at least 5242880 bytes (5 MiB) (got 4194304)',
+		],
 		[{ intelligent: 'yes' }, 'Intelligent Ingestion must be one of auto, on, off (got yes)'],
 	])('%j', async (options, message) => {
 		const bytes = testBytes(10);
@@ -138,7 +162,9 @@ describe('uploadStream checks everything before the first request', () => {
 					filename: 'a.bin',
 				},
 			);
-			await expect(failure).rejects.toThrow(/^The file size must be a whole number of bytes, 0 or more/);
+			await expect(failure).rejects.toThrow(
+				/^The file size must be a whole number of bytes, 0 or more/,
+			);
 		}
 		expect(api.requests).toHaveLength(0);
 	});
@@ -181,7 +207,9 @@ describe('toStoredFile', () => {
 	});
 
 	test('fields the answer leaves out come from what the caller knows', () => {
-		expect(toStoredFile({ handle: 'H', url: 'u/H' }, { filename: 'f', size: 3, mimetype: 'm/n' })).toEqual({
+		expect(
+			toStoredFile({ handle: 'H', url: 'u/H' }, { filename: 'f', size: 3, mimetype: 'm/n' }),
+		).toEqual({
 			handle: 'H',
 			url: 'u/H',
 			filename: 'f',

@@ -23,23 +23,35 @@ describe('readParts', () => {
 	])('%d bytes read in chunks of %d become parts of %d', async (size, chunk, partSize) => {
 		const bytes = testBytes(size);
 		const parts = await collect(
-			readParts({ size, stream: streamOf(bytes, chunk) }, partSize, new PartBuffers(Math.min(partSize, size))),
+			readParts(
+				{ size, stream: streamOf(bytes, chunk) },
+				partSize,
+				new PartBuffers(Math.min(partSize, size)),
+			),
 		);
 		expect(parts.map((p) => p.number)).toEqual(parts.map((_, i) => i + 1));
 		expect(parts.map((p) => p.offset)).toEqual(parts.map((_, i) => i * partSize));
-		expect(parts.map((p) => p.bytes.length)).toEqual(parts.map((_, i) => Math.min(partSize, size - i * partSize)));
+		expect(parts.map((p) => p.bytes.length)).toEqual(
+			parts.map((_, i) => Math.min(partSize, size - i * partSize)),
+		);
 		expect(Buffer.concat(parts.map((p) => p.bytes)).equals(Buffer.from(bytes))).toBe(true);
 	});
 
 	test('0 bytes are one empty part', async () => {
-		const parts = await collect(readParts({ size: 0, stream: streamOf(new Uint8Array(0)) }, 100, new PartBuffers(0)));
+		const parts = await collect(
+			readParts({ size: 0, stream: streamOf(new Uint8Array(0)) }, 100, new PartBuffers(0)),
+		);
 		expect(parts).toEqual([{ number: 1, offset: 0, bytes: Buffer.alloc(0) }]);
 	});
 
 	test('reuses the buffers given back instead of allocating new ones', async () => {
 		const buffers = new PartBuffers(100);
 		const seen = new Set<ArrayBufferLike>();
-		for await (const part of readParts({ size: 1000, stream: streamOf(testBytes(1000), 64) }, 100, buffers)) {
+		for await (const part of readParts(
+			{ size: 1000, stream: streamOf(testBytes(1000), 64) },
+			100,
+			buffers,
+		)) {
 			seen.add(part.bytes.buffer);
 			buffers.giveBack(part.bytes);
 		}

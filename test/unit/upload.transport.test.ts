@@ -47,7 +47,9 @@ describe('nodeTransport', () => {
 			res.statusCode = 503;
 			res.end('busy');
 		};
-		await expect(transport.request({ method: 'GET', url: origin, responseType: 'json' })).resolves.toMatchObject({
+		await expect(
+			transport.request({ method: 'GET', url: origin, responseType: 'json' }),
+		).resolves.toMatchObject({
 			status: 503,
 			body: 'busy',
 		});
@@ -78,12 +80,18 @@ describe('nodeTransport', () => {
 			})(),
 			responseType: 'text',
 		});
-		expect(response.body).toBe(`70005:${createHash('md5').update(Buffer.concat(pieces)).digest('hex')}`);
+		expect(response.body).toBe(
+			`70005:${createHash('md5').update(Buffer.concat(pieces)).digest('hex')}`,
+		);
 	});
 
 	test('a stream response is handed over unread', async () => {
 		handler = (_req, res) => res.end('abc');
-		const response = await transport.request({ method: 'GET', url: origin, responseType: 'stream' });
+		const response = await transport.request({
+			method: 'GET',
+			url: origin,
+			responseType: 'stream',
+		});
 		const chunks: Buffer[] = [];
 		for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
 		expect(Buffer.concat(chunks).toString()).toBe('abc');
@@ -102,6 +110,8 @@ describe('nodeTransport', () => {
 			res.write('{"partial":');
 			setTimeout(() => res.destroy(), 20);
 		};
-		await expect(transport.request({ method: 'GET', url: origin, responseType: 'json' })).rejects.toThrow();
+		await expect(
+			transport.request({ method: 'GET', url: origin, responseType: 'json' }),
+		).rejects.toThrow();
 	});
 });

@@ -57,7 +57,9 @@ export function testHttp(retry: Partial<RetryPolicy> = {}) {
 }
 
 /** What a failure injected into the fake API does: answer this status (and headers), or drop the connection. */
-export type Injected = { status: number; body?: string; headers?: Record<string, string> } | 'network';
+export type Injected =
+	| { status: number; body?: string; headers?: Record<string, string> }
+	| 'network';
 
 type Route = 'start' | 'upload' | 'put' | 'commit' | 'complete';
 
@@ -77,7 +79,13 @@ export interface Recorded {
  */
 export class FakeUploadApi {
 	readonly requests: Recorded[] = [];
-	readonly failures: Record<Route, Injected[]> = { start: [], upload: [], put: [], commit: [], complete: [] };
+	readonly failures: Record<Route, Injected[]> = {
+		start: [],
+		upload: [],
+		put: [],
+		commit: [],
+		complete: [],
+	};
 	startResponse: Record<string, unknown> = {
 		uri: '/bucket/key',
 		region: 'us-east-1',
@@ -142,7 +150,10 @@ export class FakeUploadApi {
 
 	private handler(
 		route: Route,
-		answer: (json: Record<string, unknown>, bytes: Buffer) => [number, unknown, Record<string, string>?],
+		answer: (
+			json: Record<string, unknown>,
+			bytes: Buffer,
+		) => [number, unknown, Record<string, string>?],
 	) {
 		// eslint-disable-next-line @typescript-eslint/no-this-alias
 		const api = this;
@@ -156,7 +167,10 @@ export class FakeUploadApi {
 			if (route === 'put') {
 				recorded.bytes = Buffer.from(typeof body === 'string' ? body : '', 'hex');
 			} else {
-				json = recorded.json = (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
+				json = recorded.json = (typeof body === 'string' ? JSON.parse(body) : body) as Record<
+					string,
+					unknown
+				>;
 			}
 			api.requests.push(recorded);
 			const failure = api.failures[route].shift();

@@ -30,9 +30,15 @@ const pyHeaders = (signature = PY.signature): WebhookHeaders => ({
 
 describe('computeWebhookSignature', () => {
 	it('reproduces the Python vector, with the timestamp as a number or as text, the body as bytes or text', () => {
-		expect(computeWebhookSignature(PY.signedWith, PY.timestamp, Buffer.from(PY.body))).toBe(PY.signature);
-		expect(computeWebhookSignature(PY.signedWith, String(PY.timestamp), PY.body)).toBe(PY.signature);
-		expect(computeWebhookSignature(PY.signedWith, PY.timestamp, new Uint8Array(Buffer.from(PY.body)))).toBe(PY.signature);
+		expect(computeWebhookSignature(PY.signedWith, PY.timestamp, Buffer.from(PY.body))).toBe(
+			PY.signature,
+		);
+		expect(computeWebhookSignature(PY.signedWith, String(PY.timestamp), PY.body)).toBe(
+			PY.signature,
+		);
+		expect(
+			computeWebhookSignature(PY.signedWith, PY.timestamp, new Uint8Array(Buffer.from(PY.body))),
+		).toBe(PY.signature);
 	});
 
 	it('reproduces the JS vector', () => {
@@ -49,18 +55,29 @@ describe('computeWebhookSignature', () => {
 
 describe('verifyWebhookSignature', () => {
 	it('accepts the Python vector, body as bytes or as text', () => {
-		expect(verifyWebhookSignature(PY.signedWith, Buffer.from(PY.body), pyHeaders())).toEqual({ valid: true });
+		expect(verifyWebhookSignature(PY.signedWith, Buffer.from(PY.body), pyHeaders())).toEqual({
+			valid: true,
+		});
 		expect(verifyWebhookSignature(PY.signedWith, PY.body, pyHeaders())).toEqual({ valid: true });
 	});
 
 	it('accepts a timestamp header that arrives as a number, as in the Python test', () => {
-		const headers = { 'FS-Signature': PY.signature, 'FS-Timestamp': PY.timestamp } as unknown as WebhookHeaders;
+		const headers = {
+			'FS-Signature': PY.signature,
+			'FS-Timestamp': PY.timestamp,
+		} as unknown as WebhookHeaders;
 		expect(verifyWebhookSignature(PY.signedWith, PY.body, headers)).toEqual({ valid: true });
 	});
 
-	it('accepts the JS vector with Node\'s lower-case header names', () => {
-		const headers = { 'fs-signature': JS.signature, 'fs-timestamp': JS.timestamp, 'content-type': 'application/json' };
-		expect(verifyWebhookSignature(JS.signedWith, Buffer.from(JS.body), headers)).toEqual({ valid: true });
+	it("accepts the JS vector with Node's lower-case header names", () => {
+		const headers = {
+			'fs-signature': JS.signature,
+			'fs-timestamp': JS.timestamp,
+			'content-type': 'application/json',
+		};
+		expect(verifyWebhookSignature(JS.signedWith, Buffer.from(JS.body), headers)).toEqual({
+			valid: true,
+		});
 	});
 
 	it.each([
@@ -73,18 +90,28 @@ describe('verifyWebhookSignature', () => {
 	});
 
 	it('takes a header given as a one-element array, and refuses one sent twice', () => {
-		expect(verifyWebhookSignature(PY.signedWith, PY.body, { 'fs-signature': [PY.signature], 'fs-timestamp': [String(PY.timestamp)] })).toEqual({
+		expect(
+			verifyWebhookSignature(PY.signedWith, PY.body, {
+				'fs-signature': [PY.signature],
+				'fs-timestamp': [String(PY.timestamp)],
+			}),
+		).toEqual({
 			valid: true,
 		});
 		const twice = verifyWebhookSignature(PY.signedWith, PY.body, {
 			'fs-signature': [PY.signature, PY.signature],
 			'fs-timestamp': String(PY.timestamp),
 		});
-		expect(twice).toEqual({ valid: false, reason: 'The FS-Signature header is sent more than once' });
+		expect(twice).toEqual({
+			valid: false,
+			reason: 'The FS-Signature header is sent more than once',
+		});
 	});
 
 	it('accepts the signature in upper-case hex', () => {
-		expect(verifyWebhookSignature(PY.signedWith, PY.body, pyHeaders(PY.signature.toUpperCase()))).toEqual({ valid: true });
+		expect(
+			verifyWebhookSignature(PY.signedWith, PY.body, pyHeaders(PY.signature.toUpperCase())),
+		).toEqual({ valid: true });
 	});
 
 	it('refuses a wrong signature with a reason that shows neither the secret nor the expected signature', () => {
@@ -101,7 +128,10 @@ describe('verifyWebhookSignature', () => {
 		['one byte short', PY.signature.slice(0, -2)],
 		['one byte too long', `${PY.signature}00`],
 		['not hex', 'z'.repeat(64)],
-		['hex of the right length, one digit off', `${PY.signature.slice(0, -1)}${PY.signature.endsWith('0') ? '1' : '0'}`],
+		[
+			'hex of the right length, one digit off',
+			`${PY.signature.slice(0, -1)}${PY.signature.endsWith('0') ? '1' : '0'}`,
+		],
 		['padded with spaces', ` ${PY.signature}`],
 	])('refuses a signature that is %s', (_, signature) => {
 		expect(verifyWebhookSignature(PY.signedWith, PY.body, pyHeaders(signature)).valid).toBe(false);
@@ -121,22 +151,46 @@ describe('verifyWebhookSignature', () => {
 
 	it.each([
 		['no signature', { 'FS-Timestamp': '123' }, 'The FS-Signature header is missing'],
-		['an empty signature', { 'FS-Signature': '', 'FS-Timestamp': '123' }, 'The FS-Signature header is missing'],
+		[
+			'an empty signature',
+			{ 'FS-Signature': '', 'FS-Timestamp': '123' },
+			'The FS-Signature header is missing',
+		],
 		['no timestamp', { 'FS-Signature': PY.signature }, 'The FS-Timestamp header is missing'],
 		['no headers at all', {}, 'The FS-Signature header is missing'],
-		['an undefined header', { 'FS-Signature': undefined, 'FS-Timestamp': '123' }, 'The FS-Signature header is missing'],
+		[
+			'an undefined header',
+			{ 'FS-Signature': undefined, 'FS-Timestamp': '123' },
+			'The FS-Signature header is missing',
+		],
 	])('refuses a request with %s', (_, headers, reason) => {
-		expect(verifyWebhookSignature(PY.signedWith, PY.body, headers as WebhookHeaders)).toEqual({ valid: false, reason });
+		expect(verifyWebhookSignature(PY.signedWith, PY.body, headers as WebhookHeaders)).toEqual({
+			valid: false,
+			reason,
+		});
 	});
 
 	it('refuses when the secret, the body or the headers are missing', () => {
-		expect(verifyWebhookSignature('', PY.body, pyHeaders())).toEqual({ valid: false, reason: 'No webhook secret is set' });
-		expect(verifyWebhookSignature(PY.signedWith, undefined as unknown as string, pyHeaders())).toEqual({
+		expect(verifyWebhookSignature('', PY.body, pyHeaders())).toEqual({
+			valid: false,
+			reason: 'No webhook secret is set',
+		});
+		expect(
+			verifyWebhookSignature(PY.signedWith, undefined as unknown as string, pyHeaders()),
+		).toEqual({
 			valid: false,
 			reason: 'The raw request body is not available',
 		});
-		expect(verifyWebhookSignature(PY.signedWith, ['incorrect'] as unknown as string, pyHeaders()).valid).toBe(false);
-		expect(verifyWebhookSignature(PY.signedWith, PY.body, 'should be a dict' as unknown as WebhookHeaders).valid).toBe(false);
+		expect(
+			verifyWebhookSignature(PY.signedWith, ['incorrect'] as unknown as string, pyHeaders()).valid,
+		).toBe(false);
+		expect(
+			verifyWebhookSignature(
+				PY.signedWith,
+				PY.body,
+				'should be a dict' as unknown as WebhookHeaders,
+			).valid,
+		).toBe(false);
 	});
 });
 

@@ -8,7 +8,8 @@ export const handleProperty: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. 2h25ZGRHTmSNxxVbVhVs',
-	description: 'The handle of the file: the last part of its Filestack URL (a whole Filestack URL works too)',
+	description:
+		'The handle of the file: the last part of its Filestack URL (a whole Filestack URL works too)',
 };
 
 export function binaryPropertyProperty(purpose: 'input' | 'output'): INodeProperties {
@@ -41,70 +42,72 @@ export function storeOptionsProperty(extra: INodeProperties[] = []): INodeProper
 		default: {},
 		options: (
 			[
-			{
-				displayName: 'Access',
-				name: 'access',
-				type: 'options',
-				options: [
-					{ name: 'Public', value: 'public' },
-					{ name: 'Private', value: 'private' },
-				],
-				default: 'public',
-				description: 'Whether the stored file is publicly readable in your storage (S3)',
-			},
-			{
-				displayName: 'Container',
-				name: 'container',
-				type: 'string',
-				default: '',
-				description: 'The bucket or container to store the file in',
-			},
-			{
-				displayName: 'File Name',
-				name: 'filename',
-				type: 'string',
-				default: '',
-				description: 'The name to store the file under',
-			},
-			{
-				displayName: 'Location',
-				name: 'location',
-				type: 'options',
-				options: [
-					{ name: 'Amazon S3', value: 's3' },
-					{ name: 'Azure', value: 'azure' },
-					{ name: 'Dropbox', value: 'dropbox' },
-					{ name: 'Google Cloud Storage', value: 'gcs' },
-					{ name: 'Rackspace', value: 'rackspace' },
-				],
-				default: 's3',
-				description: 'The storage the file goes to',
-			},
-			{
-				displayName: 'Path',
-				name: 'path',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. invoices/2026/',
-				description: 'The key or path in the container; ending with / stores the file in that folder',
-			},
-			{
-				displayName: 'Region',
-				name: 'region',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. us-east-1',
-				description: 'The storage region (S3)',
-			},
-			{
-				displayName: 'Workflow IDs',
-				name: 'workflows',
-				type: 'string',
-				default: '',
-				placeholder: 'e.g. 6f2a4b8c-…, 9d1e…',
-				description: 'Filestack workflows to run once the file is stored, separated by commas (at most 20)',
-			},
-			...extra,
+				{
+					displayName: 'Access',
+					name: 'access',
+					type: 'options',
+					options: [
+						{ name: 'Public', value: 'public' },
+						{ name: 'Private', value: 'private' },
+					],
+					default: 'public',
+					description: 'Whether the stored file is publicly readable in your storage (S3)',
+				},
+				{
+					displayName: 'Container',
+					name: 'container',
+					type: 'string',
+					default: '',
+					description: 'The bucket or container to store the file in',
+				},
+				{
+					displayName: 'File Name',
+					name: 'filename',
+					type: 'string',
+					default: '',
+					description: 'The name to store the file under',
+				},
+				{
+					displayName: 'Location',
+					name: 'location',
+					type: 'options',
+					options: [
+						{ name: 'Amazon S3', value: 's3' },
+						{ name: 'Azure', value: 'azure' },
+						{ name: 'Dropbox', value: 'dropbox' },
+						{ name: 'Google Cloud Storage', value: 'gcs' },
+						{ name: 'Rackspace', value: 'rackspace' },
+					],
+					default: 's3',
+					description: 'The storage the file goes to',
+				},
+				{
+					displayName: 'Path',
+					name: 'path',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. invoices/2026/',
+					description:
+						'The key or path in the container; ending with / stores the file in that folder',
+				},
+				{
+					displayName: 'Region',
+					name: 'region',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. us-east-1',
+					description: 'The storage region (S3)',
+				},
+				{
+					displayName: 'Workflow IDs',
+					name: 'workflows',
+					type: 'string',
+					default: '',
+					placeholder: 'e.g. 6f2a4b8c-…, 9d1e…',
+					description:
+						'Filestack workflows to run once the file is stored, separated by commas (at most 20)',
+				},
+				...extra,
 			] as INodeProperties[]
 		).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
@@ -136,7 +139,11 @@ export function readHandle(context: IExecuteFunctions, itemIndex: number, name =
 }
 
 /** What a transformation or conversion works on: a stored file (handle) or a public URL. */
-export function sourceProperties(what: string, urlExample: string, urlDescription: string): INodeProperties[] {
+export function sourceProperties(
+	what: string,
+	urlExample: string,
+	urlDescription: string,
+): INodeProperties[] {
 	return [
 		{
 			displayName: 'Source',
@@ -163,7 +170,10 @@ export function sourceProperties(what: string, urlExample: string, urlDescriptio
 	];
 }
 
-export function readSource(context: IExecuteFunctions, itemIndex: number): { handle: string } | { url: string } {
+export function readSource(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): { handle: string } | { url: string } {
 	return context.getNodeParameter('sourceType', itemIndex) === 'handle'
 		? { handle: readHandle(context, itemIndex) }
 		: { url: (context.getNodeParameter('url', itemIndex) as string).trim() };

@@ -33,7 +33,11 @@ export const nodeProperties: INodeProperties[] = [
 				...property,
 				displayOptions: {
 					...property.displayOptions,
-					show: { ...property.displayOptions?.show, resource: [resourceName], operation: [operationName] },
+					show: {
+						...property.displayOptions?.show,
+						resource: [resourceName],
+						operation: [operationName],
+					},
 				},
 			})),
 		),

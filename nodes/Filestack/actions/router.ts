@@ -15,7 +15,8 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
 			const operationName = this.getNodeParameter('operation', itemIndex) as string;
 			const operation = resources[resource]?.operations[operationName];
-			if (!operation) throw new Error(`The operation "${operationName}" of "${resource}" is not known`);
+			if (!operation)
+				throw new Error(`The operation "${operationName}" of "${resource}" is not known`);
 			const result = await operation.execute.call(this, itemIndex, client);
 			output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
@@ -23,7 +24,11 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			if (!this.continueOnFail()) throw nodeError;
 			// With `error` set, n8n keeps the whole error (description included) and, with "Continue (using error
 			// output)", routes the item to the error output; it makes the JSON `{ error: message }` itself.
-			output.push({ json: { error: nodeError.message }, error: nodeError, pairedItem: { item: itemIndex } });
+			output.push({
+				json: { error: nodeError.message },
+				error: nodeError,
+				pairedItem: { item: itemIndex },
+			});
 		}
 	}
 	return [output];

@@ -38,9 +38,10 @@ export async function binarySource(
 		size: bytes.length,
 		filename: binary.fileName,
 		mimetype: binary.mimeType || 'application/octet-stream',
-		open: async () => (async function* () {
-			yield bytes;
-		})(),
+		open: async () =>
+			(async function* () {
+				yield bytes;
+			})(),
 	};
 }
 

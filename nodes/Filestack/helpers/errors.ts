@@ -4,7 +4,11 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
 
 /** Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
 		return error;
@@ -20,7 +24,10 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
 		itemIndex,
-		description: error instanceof FilestackNetworkError ? 'Filestack could not be reached after several tries.' : undefined,
+		description:
+			error instanceof FilestackNetworkError
+				? 'Filestack could not be reached after several tries.'
+				: undefined,
 	});
 }
 
@@ -28,7 +35,9 @@ function explain(error: FilestackApiError): string | undefined {
 	if (error.status === 401 || error.status === 403) {
 		return 'Check the API key and, if the application has security turned on, the app secret of the Filestack credential.';
 	}
-	if (error.status === 404) return 'Check that the handle or URL exists and belongs to this Filestack application.';
-	if (error.status === 429) return 'Filestack is throttling requests; try again later or lower the request rate.';
+	if (error.status === 404)
+		return 'Check that the handle or URL exists and belongs to this Filestack application.';
+	if (error.status === 429)
+		return 'Filestack is throttling requests; try again later or lower the request rate.';
 	return undefined;
 }

@@ -36,7 +36,9 @@ export class AudioVisual {
 		statusUrl: string,
 	) {
 		if (!/\/video_convert[=/]/.test(statusUrl)) {
-			throw new FilestackValidationError(`"${statusUrl}" is not a Filestack video_convert status URL`);
+			throw new FilestackValidationError(
+				`"${statusUrl}" is not a Filestack video_convert status URL`,
+			);
 		}
 		this.statusUrl = statusUrl.replace(SECURITY_SEGMENT, '');
 	}

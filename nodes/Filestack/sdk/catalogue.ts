@@ -3,7 +3,15 @@
  * URL builder (url.ts) and the n8n UI, so adding a task is adding a row.
  */
 
-export type TaskGroup = 'image' | 'faces' | 'conversion' | 'document' | 'intelligence' | 'video' | 'storage' | 'web';
+export type TaskGroup =
+	| 'image'
+	| 'faces'
+	| 'conversion'
+	| 'document'
+	| 'intelligence'
+	| 'video'
+	| 'storage'
+	| 'web';
 
 export const TASK_GROUPS: ReadonlyArray<{ name: TaskGroup; label: string }> = [
 	{ name: 'image', label: 'Image Editing' },
@@ -167,8 +175,16 @@ const PAGE_ORIENTATION = oneOf('portrait', 'landscape');
 const STORAGE_LOCATION = oneOf('S3', 'gcs', 'azure', 'rackspace', 'dropbox');
 const ACCESS = oneOf('public', 'private');
 /** `HH:MM:SS`, `MM:SS` or seconds, optionally with a fraction. */
-const TIME: StringShape = { type: 'string', pattern: /^\d{1,2}(:[0-5]?\d){0,2}(\.\d+)?$/, example: '00:01:30' };
-const REGION: StringShape = { type: 'string', pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, example: 'us-east-1' };
+const TIME: StringShape = {
+	type: 'string',
+	pattern: /^\d{1,2}(:[0-5]?\d){0,2}(\.\d+)?$/,
+	example: '00:01:30',
+};
+const REGION: StringShape = {
+	type: 'string',
+	pattern: /^[a-z]{2}(-[a-z]+)+-\d$/,
+	example: 'us-east-1',
+};
 
 const background = (what = 'the image'): ParamSpec => ({
 	name: 'background',
@@ -201,6 +217,7 @@ const faceBuffer: ParamSpec = {
 	...integer(0, 10000),
 };
 
+// prettier-ignore
 const obscureParams = (amountDefault: number, amountShape: NumberShape): ParamSpec[] => [
 	{ name: 'amount', label: 'Amount', description: 'Strength of the effect', ...amountShape, default: amountDefault },
 	{ name: 'blur', label: 'Blur', description: 'Blur of the edges of each area', ...decimal(0, 20), default: 4 },
@@ -208,6 +225,7 @@ const obscureParams = (amountDefault: number, amountShape: NumberShape): ParamSp
 ];
 
 /** Where a result is stored. Only `store` has the short aliases, and it always quotes its path like the Python SDK. */
+// prettier-ignore
 const storeParams = (accessDefault: 'public' | 'private', isStoreTask: boolean): ParamSpec[] => [
 	{ name: 'filename', label: 'Filename', description: 'Name of the stored file', ...TEXT, ...(isStoreTask && { aliases: ['f'] }) },
 	{
@@ -229,6 +247,7 @@ const storeParams = (accessDefault: 'public' | 'private', isStoreTask: boolean):
 	{ name: 'access', label: 'Access', description: 'Who may read the stored file: anyone with its URL (public) or only signed requests (private)', ...ACCESS, default: accessDefault },
 ];
 
+// prettier-ignore
 export const TASKS: readonly TaskSpec[] = [
 	// Image editing
 	{

@@ -8,7 +8,13 @@ import { leastPrivilege, PolicyCall, Security } from './security';
 import { StoredFile, toStoredFile } from './storedFile';
 import { Transformation, TransformSource } from './transformation';
 import type { Transport } from './transport';
-import { StoreOptions, uploadStream, UploadOptions, UploadSource, validateStoreOptions } from './upload';
+import {
+	StoreOptions,
+	uploadStream,
+	UploadOptions,
+	UploadSource,
+	validateStoreOptions,
+} from './upload';
 
 export interface ClientOptions {
 	apiKey: string;
@@ -33,7 +39,8 @@ export class Client {
 	readonly #appSecret?: string;
 
 	constructor(options: ClientOptions) {
-		if (!options.apiKey?.trim()) throw new FilestackValidationError('The Filestack API key is empty');
+		if (!options.apiKey?.trim())
+			throw new FilestackValidationError('The Filestack API key is empty');
 		this.apiKey = options.apiKey.trim();
 		this.endpoints = options.endpoints;
 		this.http = new Http(options.transport, options.retry);
@@ -46,7 +53,9 @@ export class Client {
 
 	/** A policy allowing only `calls` (on that handle), or undefined when the credential has no app secret. */
 	sign(calls: PolicyCall[], scope: PolicyScope = {}): Security | undefined {
-		return this.#appSecret ? leastPrivilege(this.#appSecret, { call: calls, handle: scope.handle }) : undefined;
+		return this.#appSecret
+			? leastPrivilege(this.#appSecret, { call: calls, handle: scope.handle })
+			: undefined;
 	}
 
 	/** Like `sign`, for the calls Filestack refuses to serve unsigned. */
@@ -63,7 +72,9 @@ export class Client {
 	/** A policy of the caller's own making, signed with the credential's app secret. */
 	security(createPolicy: (secret: string) => Security): Security {
 		if (!this.#appSecret) {
-			throw new FilestackValidationError('Creating a policy needs the app secret of your Filestack application in the credential');
+			throw new FilestackValidationError(
+				'Creating a policy needs the app secret of your Filestack application in the credential',
+			);
 		}
 		return createPolicy(this.#appSecret);
 	}
@@ -108,7 +119,11 @@ export class Client {
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
 			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
 		];
-		if (security) tasks.push({ name: 'security', params: { policy: security.policyB64, signature: security.signature } });
+		if (security)
+			tasks.push({
+				name: 'security',
+				params: { policy: security.policyB64, signature: security.signature },
+			});
 		const body = await this.http.json('Upload from URL', {
 			method: 'POST',
 			url: `${this.endpoints.cdn}/process`,
@@ -123,6 +138,8 @@ const UPLOAD_ONLY: ReadonlySet<string> = new Set(['mimetype', 'uploadTags']);
 
 function storeTaskParams(store: StoreOptions): Record<string, unknown> {
 	return Object.fromEntries(
-		Object.entries(store).filter(([name, value]) => !UPLOAD_ONLY.has(name) && value !== undefined && value !== ''),
+		Object.entries(store).filter(
+			([name, value]) => !UPLOAD_ONLY.has(name) && value !== undefined && value !== '',
+		),
 	);
 }

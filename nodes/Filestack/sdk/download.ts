@@ -17,7 +17,10 @@ export async function download(http: Http, what: string, url: string): Promise<D
 		stream: response.body as ByteStream,
 		filename: filenameFrom(response.headers['content-disposition']),
 		mimetype: response.headers['content-type']?.split(';')[0].trim() || undefined,
-		size: Number.isFinite(length) && response.headers['content-length'] !== undefined ? length : undefined,
+		size:
+			Number.isFinite(length) && response.headers['content-length'] !== undefined
+				? length
+				: undefined,
 	};
 }
 

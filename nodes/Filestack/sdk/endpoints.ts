@@ -18,7 +18,10 @@ export type EndpointSettings =
 export function resolveEndpoints(settings: EndpointSettings): Endpoints {
 	switch (settings.endpoints) {
 		case 'customDomain': {
-			const domain = settings.customDomain.trim().replace(/^https?:\/\//, '').replace(/\/+$/, '');
+			const domain = settings.customDomain
+				.trim()
+				.replace(/^https?:\/\//, '')
+				.replace(/\/+$/, '');
 			return {
 				upload: `https://upload.${domain}`,
 				cdn: `https://cdn.${domain}`,
@@ -48,7 +51,9 @@ export function uploadLocation(locationUrl: string | undefined, fallback: string
 
 function baseUrl(name: string, url: string): string {
 	if (!/^https?:\/\/[^/\s]+/i.test(url?.trim() ?? '')) {
-		throw new FilestackValidationError(`The credential's ${name} must be an http(s) URL (got "${url ?? ''}")`);
+		throw new FilestackValidationError(
+			`The credential's ${name} must be an http(s) URL (got "${url ?? ''}")`,
+		);
 	}
 	return trimSlash(url);
 }

@@ -43,7 +43,9 @@ export class FilestackValidationError extends Error {
 function describe(cause: unknown): string {
 	if (cause instanceof Error) {
 		const code = (cause as { code?: unknown }).code;
-		return typeof code === 'string' && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+		return typeof code === 'string' && !cause.message.includes(code)
+			? `${cause.message} (${code})`
+			: cause.message;
 	}
 	return String(cause);
 }

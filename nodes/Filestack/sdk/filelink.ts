@@ -13,8 +13,25 @@ export type OverwriteContent =
 
 /** Metadata attributes Filestack answers (`exif` needs its own policy call). */
 export const METADATA_ATTRIBUTES = [
-	'size', 'mimetype', 'filename', 'width', 'height', 'uploaded', 'writeable', 'cloud', 'source_url',
-	'md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512', 'location', 'path', 'container', 'exif',
+	'size',
+	'mimetype',
+	'filename',
+	'width',
+	'height',
+	'uploaded',
+	'writeable',
+	'cloud',
+	'source_url',
+	'md5',
+	'sha1',
+	'sha224',
+	'sha256',
+	'sha384',
+	'sha512',
+	'location',
+	'path',
+	'container',
+	'exif',
 ] as const;
 export type MetadataAttribute = (typeof METADATA_ATTRIBUTES)[number];
 
@@ -27,7 +44,9 @@ export class Filelink {
 		readonly handle: string,
 	) {
 		if (!isHandle(handle)) {
-			throw new FilestackValidationError(`"${handle}" is not a Filestack handle (the last part of a file's URL)`);
+			throw new FilestackValidationError(
+				`"${handle}" is not a Filestack handle (the last part of a file's URL)`,
+			);
 		}
 		this.root = client.transformation({ handle });
 	}
@@ -48,7 +67,9 @@ export class Filelink {
 
 	async metadata(attributes: MetadataAttribute[] = []): Promise<Record<string, unknown>> {
 		const calls: PolicyCall[] = attributes.includes('exif') ? ['stat', 'exif'] : ['stat'];
-		const query: Record<string, string> = Object.fromEntries(attributes.map((name) => [name, 'true']));
+		const query: Record<string, string> = Object.fromEntries(
+			attributes.map((name) => [name, 'true']),
+		);
 		return await this.client.http.json(`Metadata of ${this.handle}`, {
 			method: 'GET',
 			url: `${this.client.endpoints.cdn}/${this.handle}/metadata`,
@@ -67,9 +88,16 @@ export class Filelink {
 	}
 
 	/** Replaces the file's content and answers Filestack's new description of it. */
-	async overwrite(content: OverwriteContent, base64decode = false): Promise<Record<string, unknown>> {
+	async overwrite(
+		content: OverwriteContent,
+		base64decode = false,
+	): Promise<Record<string, unknown>> {
 		const security = this.client.mustSign('Overwriting a file', ['write'], { handle: this.handle });
-		const query = { policy: security.policyB64, signature: security.signature, base64decode: String(base64decode) };
+		const query = {
+			policy: security.policyB64,
+			signature: security.signature,
+			base64decode: String(base64decode),
+		};
 		const what = `Overwrite of ${this.handle}`;
 		const response =
 			'url' in content
@@ -92,7 +120,9 @@ export class Filelink {
 						body: await content.open(),
 						responseType: 'json',
 					}));
-		return typeof response.body === 'object' && response.body !== null ? (response.body as Record<string, unknown>) : {};
+		return typeof response.body === 'object' && response.body !== null
+			? (response.body as Record<string, unknown>)
+			: {};
 	}
 
 	/** Image tags: `{ tags: { auto: { label: confidence }, user } }`. */

@@ -37,14 +37,20 @@ export class Http {
 	 * body is a stream is given as a function, called again for each try, since a stream can be read only once.
 	 * An error thrown by that function ends the call at once: it is its own, already final, failure.
 	 */
-	async send(what: string, request: RequestSource, options: SendOptions = {}): Promise<HttpResponse> {
+	async send(
+		what: string,
+		request: RequestSource,
+		options: SendOptions = {},
+	): Promise<HttpResponse> {
 		const policy = this.policy(options);
 		for (let attempt = 1; ; attempt++) {
 			const thisTry = typeof request === 'function' ? await request() : request;
-			const outcome = await this.transport.request({ timeoutMs: policy.timeoutMs, ...thisTry }).then(
-				(response) => ({ response }),
-				(error: unknown) => ({ error }),
-			);
+			const outcome = await this.transport
+				.request({ timeoutMs: policy.timeoutMs, ...thisTry })
+				.then(
+					(response) => ({ response }),
+					(error: unknown) => ({ error }),
+				);
 			if ('error' in outcome) {
 				if (isCancellation(outcome.error) || attempt >= policy.attempts) {
 					throw new FilestackNetworkError(what, outcome.error);
@@ -77,7 +83,11 @@ export class Http {
 			const response = await this.send(what, { ...request, responseType: 'json' }, options);
 			if (isJsonObject(response.body)) return response.body as T;
 			if (attempt >= policy.attempts) {
-				throw new FilestackApiError(response.status, `unexpected response: ${excerpt(String(response.body))}`, what);
+				throw new FilestackApiError(
+					response.status,
+					`unexpected response: ${excerpt(String(response.body))}`,
+					what,
+				);
 			}
 			await this.pause(attempt, undefined, options);
 		}
@@ -103,7 +113,9 @@ export function isRetryableFailure(error: unknown): boolean {
 
 /** Reads what Filestack said from an error response: `{"error","c"}` JSON, S3's XML `<Message>`, or plain text. */
 export async function toApiError(what: string, response: HttpResponse): Promise<FilestackApiError> {
-	const body = isStream(response.body) ? await readText(response.body, ERROR_BODY_LIMIT) : response.body;
+	const body = isStream(response.body)
+		? await readText(response.body, ERROR_BODY_LIMIT)
+		: response.body;
 	if (isJsonObject(body)) return fromJson(what, response.status, body);
 	const text = typeof body === 'string' ? body.trim() : '';
 	if (text.startsWith('{')) {
@@ -116,7 +128,11 @@ export async function toApiError(what: string, response: HttpResponse): Promise<
 	const xmlMessage = /<Message>([\s\S]*?)<\/Message>/.exec(text)?.[1];
 	const xmlCode = /<Code>([\s\S]*?)<\/Code>/.exec(text)?.[1];
 	if (xmlMessage || xmlCode) {
-		return new FilestackApiError(response.status, [xmlCode, xmlMessage].filter(Boolean).join(': '), what);
+		return new FilestackApiError(
+			response.status,
+			[xmlCode, xmlMessage].filter(Boolean).join(': '),
+			what,
+		);
 	}
 	return new FilestackApiError(response.status, excerpt(text), what);
 }

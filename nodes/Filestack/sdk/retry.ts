@@ -25,7 +25,11 @@ export function isRetryableStatus(status: number): boolean {
  * Exponential backoff with "equal jitter": half the step is fixed, half random, so that parallel parts that failed
  * together do not come back together.
  */
-export function backoffDelay(policy: RetryPolicy, failedTries: number, random: () => number): number {
+export function backoffDelay(
+	policy: RetryPolicy,
+	failedTries: number,
+	random: () => number,
+): number {
 	const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (failedTries - 1));
 	return Math.round(step / 2 + (random() * step) / 2);
 }

@@ -51,7 +51,10 @@ const DEFAULT_TTL_SECONDS = 15 * 60;
  * but matching Python makes the signatures comparable with the Python SDK's.
  */
 export function encodePolicy(policy: Policy | Readonly<Record<string, unknown>>): string {
-	return Buffer.from(pythonJson(policy), 'utf8').toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+	return Buffer.from(pythonJson(policy), 'utf8')
+		.toString('base64')
+		.replace(/\+/g, '-')
+		.replace(/\//g, '_');
 }
 
 /** HMAC-SHA256 of the base64 policy string (not of the JSON), in lowercase hex. */
@@ -104,7 +107,9 @@ export function leastPrivilege(secret: string, options: LeastPrivilegeOptions): 
 	const now = options.now ?? Math.floor(Date.now() / 1000);
 	const ttl = options.ttlSeconds ?? DEFAULT_TTL_SECONDS;
 	if (!Number.isInteger(ttl) || ttl <= 0) {
-		throw new FilestackValidationError(`Policy lifetime must be a positive whole number of seconds (got ${ttl})`);
+		throw new FilestackValidationError(
+			`Policy lifetime must be a positive whole number of seconds (got ${ttl})`,
+		);
 	}
 	const policy: Policy = { expiry: now + ttl, call: [...options.call] };
 	if (options.handle !== undefined) policy.handle = options.handle;
@@ -130,7 +135,9 @@ export function validatePolicy(policy: Policy, options: { now?: number } = {}): 
 	}
 	const { expiry, call, minSize, maxSize } = policy;
 	if (!Number.isInteger(expiry) || expiry <= 0) {
-		throw new FilestackValidationError(`Policy expiry must be a Unix time in whole seconds (got ${String(expiry)})`);
+		throw new FilestackValidationError(
+			`Policy expiry must be a Unix time in whole seconds (got ${String(expiry)})`,
+		);
 	}
 	if (options.now !== undefined && expiry <= options.now) {
 		throw new FilestackValidationError(`Policy expiry ${expiry} is not in the future`);
@@ -158,11 +165,15 @@ export function validatePolicy(policy: Policy, options: { now?: number } = {}): 
 		['maxSize', maxSize],
 	] as const) {
 		if (size !== undefined && (!Number.isInteger(size) || size < 0)) {
-			throw new FilestackValidationError(`Policy "${field}" must be a whole number of bytes, 0 or more`);
+			throw new FilestackValidationError(
+				`Policy "${field}" must be a whole number of bytes, 0 or more`,
+			);
 		}
 	}
 	if (minSize !== undefined && maxSize !== undefined && minSize > maxSize) {
-		throw new FilestackValidationError(`Policy "minSize" (${minSize}) is larger than "maxSize" (${maxSize})`);
+		throw new FilestackValidationError(
+			`Policy "minSize" (${minSize}) is larger than "maxSize" (${maxSize})`,
+		);
 	}
 }
 
@@ -178,7 +189,11 @@ function pythonJson(value: unknown): string {
 		return `{${members.join(', ')}}`;
 	}
 	if (typeof value === 'string') return pythonString(value);
-	if (value === null || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
+	if (
+		value === null ||
+		typeof value === 'boolean' ||
+		(typeof value === 'number' && Number.isFinite(value))
+	) {
 		return JSON.stringify(value);
 	}
 	throw new FilestackValidationError(`A policy cannot contain ${String(value)}`);

@@ -18,7 +18,10 @@ export type KnownFileFields = Pick<StoredFile, 'filename' | 'size' | 'mimetype'>
  * Normalises a response describing a stored file. Filestack names the MIME type `mimetype` in upload answers and
  * `type` in store answers, and some answers give only the URL, whose last path segment is the handle.
  */
-export function toStoredFile(body: Record<string, unknown>, known: KnownFileFields = {}): StoredFile {
+export function toStoredFile(
+	body: Record<string, unknown>,
+	known: KnownFileFields = {},
+): StoredFile {
 	const url = typeof body.url === 'string' ? body.url : undefined;
 	const handle = typeof body.handle === 'string' && body.handle ? body.handle : handleOfUrl(url);
 	if (!handle || !url) {

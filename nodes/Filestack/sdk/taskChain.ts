@@ -17,7 +17,8 @@ export function parseTaskChain(text: string): Task[] {
 		if (reader.done) return tasks;
 		tasks.push(readTask(reader));
 		reader.skipSpaces();
-		if (!reader.done && !/[/\r\n]/.test(reader.peek())) reader.fail(`unexpected "${reader.peek()}"`);
+		if (!reader.done && !/[/\r\n]/.test(reader.peek()))
+			reader.fail(`unexpected "${reader.peek()}"`);
 	}
 }
 

@@ -52,7 +52,10 @@ export class Transformation {
 
 	/** Starts a `video_convert` of the source; the returned handle polls its status. */
 	async videoConvert(params: Record<string, unknown>): Promise<AudioVisual> {
-		const audioVisual = new AudioVisual(this.client, this.add({ name: 'video_convert', params }).url(['read', 'convert', 'store']));
+		const audioVisual = new AudioVisual(
+			this.client,
+			this.add({ name: 'video_convert', params }).url(['read', 'convert', 'store']),
+		);
 		await audioVisual.status();
 		return audioVisual;
 	}

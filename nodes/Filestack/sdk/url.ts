@@ -48,7 +48,9 @@ export function toSource(value: string): Source {
 	const text = value.trim();
 	if (isHandle(text)) return { handle: text };
 	if (isUrl(text)) return { url: text };
-	throw new FilestackValidationError(`${show(value)} is neither a Filestack handle nor an http(s):// or src:// URL`);
+	throw new FilestackValidationError(
+		`${show(value)} is neither a Filestack handle nor an http(s):// or src:// URL`,
+	);
 }
 
 /**
@@ -73,7 +75,9 @@ export function validateTask(task: Task): Task {
 		if (isEmpty(value)) continue;
 		const param = findParam(spec, key);
 		if (param.name in params) {
-			throw new FilestackValidationError(`Task "${name}": parameter "${param.name}" is given twice`);
+			throw new FilestackValidationError(
+				`Task "${name}": parameter "${param.name}" is given twice`,
+			);
 		}
 		const checked = check(param, value, `parameter "${param.name}"`);
 		if (!checked.ok) {
@@ -89,7 +93,9 @@ export function validateTask(task: Task): Task {
 		}
 	}
 	if (spec.requireOneOf && !spec.requireOneOf.some((param) => param in params)) {
-		throw new FilestackValidationError(`Task "${name}": give at least one of ${spec.requireOneOf.join(', ')}`);
+		throw new FilestackValidationError(
+			`Task "${name}": give at least one of ${spec.requireOneOf.join(', ')}`,
+		);
 	}
 	return Object.keys(params).length > 0 ? { name, params } : { name };
 }
@@ -107,7 +113,10 @@ export function encodeTask(task: Task): string {
 	const spec = getTask(task.name);
 	const pairs = Object.entries(task.params ?? {})
 		.filter(([, value]) => value !== undefined && value !== null)
-		.map(([key, value]) => `${key}:${isAlwaysQuoted(spec, key) ? `"${String(value)}"` : encodeValue(value)}`)
+		.map(
+			([key, value]) =>
+				`${key}:${isAlwaysQuoted(spec, key) ? `"${String(value)}"` : encodeValue(value)}`,
+		)
 		.sort();
 	return pairs.length > 0 ? `${task.name}=${pairs.join(',')}` : task.name;
 }
@@ -141,14 +150,21 @@ export function describeShape(shape: ValueShape): string {
 	}
 }
 
-type Checked = { ok: true; value: ParamValue } | { ok: false; where: string; expected: string; got: unknown };
+type Checked =
+	| { ok: true; value: ParamValue }
+	| { ok: false; where: string; expected: string; got: unknown };
 
 const COLOR = /^([0-9a-f]{3}|[0-9a-f]{6}|[0-9a-f]{8}|[a-z]+\d*)$/i;
 
 /** Checks a value against a shape, converting text from UI fields and task chains to the shape's type. */
 function check(shape: ValueShape, value: unknown, where: string): Checked {
 	const ok = (checked: ParamValue): Checked => ({ ok: true, value: checked });
-	const fail = (expected = describeShape(shape)): Checked => ({ ok: false, where, expected, got: value });
+	const fail = (expected = describeShape(shape)): Checked => ({
+		ok: false,
+		where,
+		expected,
+		got: value,
+	});
 	switch (shape.type) {
 		case 'integer':
 		case 'number': {
@@ -162,7 +178,11 @@ function check(shape: ValueShape, value: unknown, where: string): Checked {
 		}
 		case 'boolean': {
 			const text = typeof value === 'string' ? value.trim().toLowerCase() : value;
-			return text === true || text === 'true' ? ok(true) : text === false || text === 'false' ? ok(false) : fail();
+			return text === true || text === 'true'
+				? ok(true)
+				: text === false || text === 'false'
+					? ok(false)
+					: fail();
 		}
 		case 'string': {
 			const text = toText(value);
@@ -180,7 +200,9 @@ function check(shape: ValueShape, value: unknown, where: string): Checked {
 		}
 		case 'handleOrUrl': {
 			const text = toText(value);
-			return text !== undefined && !text.includes('"') && (isHandle(text) || isUrl(text)) ? ok(text) : fail();
+			return text !== undefined && !text.includes('"') && (isHandle(text) || isUrl(text))
+				? ok(text)
+				: fail();
 		}
 		case 'list':
 		case 'tuple': {
@@ -212,13 +234,19 @@ function check(shape: ValueShape, value: unknown, where: string): Checked {
 
 function findParam(spec: TaskSpec, key: string) {
 	const wanted = key.trim().toLowerCase();
-	const param = spec.params.find((candidate) => candidate.name === wanted || candidate.aliases?.includes(wanted));
+	const param = spec.params.find(
+		(candidate) => candidate.name === wanted || candidate.aliases?.includes(wanted),
+	);
 	if (param) return param;
 	if (spec.params.length === 0) {
-		throw new FilestackValidationError(`Task "${spec.name}" takes no parameters (got ${show(key)})`);
+		throw new FilestackValidationError(
+			`Task "${spec.name}" takes no parameters (got ${show(key)})`,
+		);
 	}
 	const known = spec.params.map((candidate) => candidate.name).join(', ');
-	throw new FilestackValidationError(`Task "${spec.name}": unknown parameter ${show(key)} (known: ${known})`);
+	throw new FilestackValidationError(
+		`Task "${spec.name}": unknown parameter ${show(key)} (known: ${known})`,
+	);
 }
 
 function isEmpty(value: unknown): boolean {
@@ -232,7 +260,8 @@ function isEmpty(value: unknown): boolean {
 
 function toNumber(value: unknown): number | undefined {
 	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value.trim())) return Number(value);
+	if (typeof value === 'string' && /^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(value.trim()))
+		return Number(value);
 	return undefined;
 }
 
@@ -280,7 +309,8 @@ function isUrl(value: string): boolean {
 }
 
 function checkApiKey(apiKey: string | undefined): string {
-	if (!apiKey) throw new FilestackValidationError('An API key is needed to transform a URL or several files');
+	if (!apiKey)
+		throw new FilestackValidationError('An API key is needed to transform a URL or several files');
 	if (!/^[A-Za-z0-9_-]+$/.test(apiKey)) {
 		throw new FilestackValidationError('The API key may only hold letters, digits, "-" and "_"');
 	}
@@ -298,7 +328,9 @@ function sourceSegment(source: Source): string {
 	}
 	if ('url' in source) {
 		if (typeof source.url !== 'string' || !isUrl(source.url)) {
-			throw new FilestackValidationError(`Invalid source URL ${show(source.url)}: it must start with http://, https:// or src://`);
+			throw new FilestackValidationError(
+				`Invalid source URL ${show(source.url)}: it must start with http://, https:// or src://`,
+			);
 		}
 		return source.url;
 	}
@@ -307,7 +339,9 @@ function sourceSegment(source: Source): string {
 	}
 	for (const item of source.sources) {
 		if (typeof item !== 'string' || item.includes('"') || !(isHandle(item) || isUrl(item))) {
-			throw new FilestackValidationError(`Invalid source ${show(item)}: give Filestack handles or URLs`);
+			throw new FilestackValidationError(
+				`Invalid source ${show(item)}: give Filestack handles or URLs`,
+			);
 		}
 	}
 	return encodeValue(source.sources);
@@ -319,14 +353,19 @@ function sourceSegment(source: Source): string {
  * Filestack's grammar needs them.
  */
 function escapePath(path: string): string {
-	return path.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/[\]%]/gu, (char) => encodeURIComponent(char));
+	return path.replace(/%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/[\]%]/gu, (char) =>
+		encodeURIComponent(char),
+	);
 }
 
 /** A value quoted for a message, cut short when long. */
 function show(value: unknown): string {
 	let text: string;
 	try {
-		text = typeof value === 'string' || typeof value === 'object' ? JSON.stringify(value) : String(value);
+		text =
+			typeof value === 'string' || typeof value === 'object'
+				? JSON.stringify(value)
+				: String(value);
 	} catch {
 		text = String(value);
 	}

@@ -41,9 +41,14 @@ export function verifyWebhookSignature(
 	if (!timestamp.ok) return { valid: false, reason: timestamp.reason };
 
 	const expected = Buffer.from(computeWebhookSignature(secret, timestamp.value, rawBody), 'hex');
-	const received = /^[0-9a-f]{64}$/i.test(signature.value) ? Buffer.from(signature.value, 'hex') : undefined;
+	const received = /^[0-9a-f]{64}$/i.test(signature.value)
+		? Buffer.from(signature.value, 'hex')
+		: undefined;
 	if (received === undefined || !timingSafeEqual(expected, received)) {
-		return { valid: false, reason: `${SIGNATURE_HEADER} does not match the request body and timestamp` };
+		return {
+			valid: false,
+			reason: `${SIGNATURE_HEADER} does not match the request body and timestamp`,
+		};
 	}
 	return { valid: true };
 }
@@ -52,7 +57,10 @@ export function verifyWebhookSignature(
  * Seconds between the `FS-Timestamp` header and `nowSeconds` (negative when it lies in the future), or
  * undefined when the header is missing or not a Unix time. For replay windows, after the signature is checked.
  */
-export function webhookTimestampAge(headers: WebhookHeaders, nowSeconds: number): number | undefined {
+export function webhookTimestampAge(
+	headers: WebhookHeaders,
+	nowSeconds: number,
+): number | undefined {
 	const timestamp = readHeader(headers, TIMESTAMP_HEADER);
 	if (!timestamp.ok || !/^\d{1,12}$/.test(timestamp.value)) return undefined;
 	return nowSeconds - Number(timestamp.value);
@@ -71,6 +79,7 @@ function readHeader(
 		.flatMap((key) => headers[key] ?? [])
 		.map(String);
 	if (values.length > 1) return { ok: false, reason: `The ${name} header is sent more than once` };
-	if (values.length === 0 || values[0] === '') return { ok: false, reason: `The ${name} header is missing` };
+	if (values.length === 0 || values[0] === '')
+		return { ok: false, reason: `The ${name} header is missing` };
 	return { ok: true, value: values[0] };
 }

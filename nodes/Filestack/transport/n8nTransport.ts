@@ -35,7 +35,10 @@ export function n8nTransport(context: HttpContext): Transport {
 			return {
 				status: response.statusCode,
 				headers: lowerCaseHeaders(response.headers),
-				body: request.responseType === 'stream' ? response.body : parseBody(response.body, request.responseType),
+				body:
+					request.responseType === 'stream'
+						? response.body
+						: parseBody(response.body, request.responseType),
 			};
 		},
 		sleep: async (ms: number) => await cancellableSleep(ms, signal()),
@@ -66,17 +69,22 @@ async function cancellableSleep(ms: number, signal: AbortSignal | undefined): Pr
  * its whole underlying memory), a string, or a Node stream. Any other byte iterable holds a file that is in memory
  * already (n8n's memory binary mode), so it is gathered.
  */
-async function requestBody(body: NonNullable<HttpRequest['body']>): Promise<IHttpRequestOptions['body']> {
+async function requestBody(
+	body: NonNullable<HttpRequest['body']>,
+): Promise<IHttpRequestOptions['body']> {
 	if (typeof body === 'string') return body;
 	if (body instanceof Uint8Array) return asBuffer(body);
-	if (typeof (body as { pipe?: unknown }).pipe === 'function') return body as unknown as IHttpRequestOptions['body'];
+	if (typeof (body as { pipe?: unknown }).pipe === 'function')
+		return body as unknown as IHttpRequestOptions['body'];
 	const chunks: Buffer[] = [];
 	for await (const chunk of body as ByteStream) chunks.push(asBuffer(chunk));
 	return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
 }
 
 function asBuffer(bytes: Uint8Array): Buffer {
-	return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	return Buffer.isBuffer(bytes)
+		? bytes
+		: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 function parseBody(body: unknown, responseType: HttpRequest['responseType']): unknown {
@@ -89,10 +97,14 @@ function parseBody(body: unknown, responseType: HttpRequest['responseType']): un
 	}
 }
 
-function lowerCaseHeaders(headers: IN8nHttpFullResponse['headers']): Record<string, string | undefined> {
+function lowerCaseHeaders(
+	headers: IN8nHttpFullResponse['headers'],
+): Record<string, string | undefined> {
 	const result: Record<string, string | undefined> = {};
 	for (const [name, value] of Object.entries(headers ?? {})) {
-		result[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : (value as string | undefined);
+		result[name.toLowerCase()] = Array.isArray(value)
+			? value.join(', ')
+			: (value as string | undefined);
 	}
 	return result;
 }

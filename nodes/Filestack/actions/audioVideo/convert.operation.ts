@@ -19,7 +19,11 @@ export const convert: Operation = {
 			'Convert an audio or video file (format, size, bitrate, clip, watermark); returns the new file once done, or the status URL to check later',
 	},
 	properties: [
-		...sourceProperties('convert', 'https://example.com/clip.mov', 'The public URL of the audio or video file'),
+		...sourceProperties(
+			'convert',
+			'https://example.com/clip.mov',
+			'The public URL of the audio or video file',
+		),
 		{ ...paramsCollection(videoConvert, 'conversionOptions'), displayName: 'Conversion Options' },
 		{
 			displayName: 'Wait for Completion',
@@ -66,7 +70,9 @@ export const convert: Operation = {
 		const params = this.getNodeParameter('conversionOptions', itemIndex, {}) as IDataObject;
 		const conversion = await client.transformation(source).videoConvert(params);
 		if (!(this.getNodeParameter('waitForCompletion', itemIndex) as boolean)) {
-			return { json: conversionJson(conversion, conversion.lastStatus ?? (await conversion.status())) };
+			return {
+				json: conversionJson(conversion, conversion.lastStatus ?? (await conversion.status())),
+			};
 		}
 		const pollSeconds = this.getNodeParameter('pollInterval', itemIndex) as number;
 		const done = await conversion.waitForCompletion({
@@ -75,15 +81,25 @@ export const convert: Operation = {
 			maxIntervalMs: Math.max(pollSeconds * 1000, 30_000),
 		});
 		const json = conversionJson(conversion, done);
-		if (!(this.getNodeParameter('downloadResult', itemIndex, false) as boolean) || typeof json.url !== 'string') {
+		if (
+			!(this.getNodeParameter('downloadResult', itemIndex, false) as boolean) ||
+			typeof json.url !== 'string'
+		) {
 			return { json };
 		}
-		const file = await download(client.http, 'Download of the converted file', client.filelink(String(json.handle)).url());
+		const file = await download(
+			client.http,
+			'Download of the converted file',
+			client.filelink(String(json.handle)).url(),
+		);
 		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 		const input = this.getInputData()[itemIndex];
 		return {
 			json,
-			binary: { ...input.binary, [binaryPropertyName]: await toBinary(this, file, String(json.handle)) },
+			binary: {
+				...input.binary,
+				[binaryPropertyName]: await toBinary(this, file, String(json.handle)),
+			},
 		};
 	},
 };

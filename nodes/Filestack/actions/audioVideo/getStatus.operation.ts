@@ -6,7 +6,8 @@ export const getStatus: Operation = {
 		name: 'Get Status',
 		value: 'getStatus',
 		action: 'Get the status of an audio or video conversion',
-		description: 'Check a conversion started earlier by its status URL; returns its status and, once completed, the new file',
+		description:
+			'Check a conversion started earlier by its status URL; returns its status and, once completed, the new file',
 	},
 	properties: [
 		{
@@ -15,12 +16,15 @@ export const getStatus: Operation = {
 			type: 'string',
 			required: true,
 			default: '',
-			placeholder: 'e.g. https://cdn.filestackcontent.com/video_convert=preset:h264/2h25ZGRHTmSNxxVbVhVs',
+			placeholder:
+				'e.g. https://cdn.filestackcontent.com/video_convert=preset:h264/2h25ZGRHTmSNxxVbVhVs',
 			description: 'The statusUrl returned by the Convert operation',
 		},
 	],
 	async execute(itemIndex, client) {
-		const conversion = client.audioVisual((this.getNodeParameter('statusUrl', itemIndex) as string).trim());
+		const conversion = client.audioVisual(
+			(this.getNodeParameter('statusUrl', itemIndex) as string).trim(),
+		);
 		return { json: conversionJson(conversion, await conversion.status()) };
 	},
 };

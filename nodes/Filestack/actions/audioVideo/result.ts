@@ -11,7 +11,11 @@ export function conversionJson(conversion: AudioVisual, status: ConversionStatus
 		statusUrl: conversion.statusUrl,
 		...(status.message !== undefined && { message: status.message }),
 		...(url && {
-			handle: url.replace(/[?#].*$/, '').split('/').filter(Boolean).pop(),
+			handle: url
+				.replace(/[?#].*$/, '')
+				.split('/')
+				.filter(Boolean)
+				.pop(),
 			url,
 			thumbnail: status.data.thumb as string | undefined,
 		}),

@@ -6,7 +6,8 @@ export const deleteFile: Operation = {
 		name: 'Delete',
 		value: 'delete',
 		action: 'Delete a file',
-		description: 'Delete the file of a handle from Filestack and its storage; returns deleted: true (needs the app secret)',
+		description:
+			'Delete the file of a handle from Filestack and its storage; returns deleted: true (needs the app secret)',
 	},
 	properties: [handleProperty],
 	async execute(itemIndex, client) {

@@ -7,7 +7,8 @@ export const download: Operation = {
 		name: 'Download',
 		value: 'download',
 		action: 'Download a file to a binary field',
-		description: 'Download the file of a handle into a binary field, streamed; the item also gets its name, type and size',
+		description:
+			'Download the file of a handle into a binary field, streamed; the item also gets its name, type and size',
 	},
 	properties: [handleProperty, binaryPropertyProperty('output')],
 	async execute(itemIndex, client) {

@@ -7,7 +7,8 @@ export const getMetadata: Operation = {
 		name: 'Get Metadata',
 		value: 'getMetadata',
 		action: 'Get the metadata of a file',
-		description: 'Get the size, type, name, checksums, dimensions or storage details of the file of a handle',
+		description:
+			'Get the size, type, name, checksums, dimensions or storage details of the file of a handle',
 	},
 	properties: [
 		handleProperty,
@@ -18,7 +19,7 @@ export const getMetadata: Operation = {
 			options: METADATA_ATTRIBUTES.map((name) => ({ name, value: name })),
 			default: [],
 			description:
-				'The attributes to return; none means Filestack\'s default set (size, mimetype, filename, uploaded, writeable, location, path, container)',
+				"The attributes to return; none means Filestack's default set (size, mimetype, filename, uploaded, writeable, location, path, container)",
 		},
 	],
 	async execute(itemIndex, client) {

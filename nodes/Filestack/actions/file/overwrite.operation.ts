@@ -17,8 +17,16 @@ export const overwrite: Operation = {
 			name: 'contentSource',
 			type: 'options',
 			options: [
-				{ name: 'Binary Field', value: 'binary', description: 'A file of the input item, streamed' },
-				{ name: 'URL', value: 'url', description: 'A public URL Filestack fetches the content from' },
+				{
+					name: 'Binary Field',
+					value: 'binary',
+					description: 'A file of the input item, streamed',
+				},
+				{
+					name: 'URL',
+					value: 'url',
+					description: 'A public URL Filestack fetches the content from',
+				},
 			],
 			default: 'binary',
 			description: 'Where the new content comes from',
@@ -39,7 +47,8 @@ export const overwrite: Operation = {
 			name: 'base64decode',
 			type: 'boolean',
 			default: false,
-			description: 'Whether the new content is base64 text that Filestack should decode before storing',
+			description:
+				'Whether the new content is base64 text that Filestack should decode before storing',
 		},
 	],
 	async execute(itemIndex, client) {
@@ -49,7 +58,11 @@ export const overwrite: Operation = {
 		const content =
 			from === 'url'
 				? { url: this.getNodeParameter('url', itemIndex) as string }
-				: await binarySource(this, itemIndex, this.getNodeParameter('binaryPropertyName', itemIndex) as string);
+				: await binarySource(
+						this,
+						itemIndex,
+						this.getNodeParameter('binaryPropertyName', itemIndex) as string,
+					);
 		const result = await client.filelink(handle).overwrite(content, base64decode);
 		return { json: { handle, ...result } };
 	},

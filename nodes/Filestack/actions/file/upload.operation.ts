@@ -25,7 +25,11 @@ export const upload: Operation = {
 					value: 'auto',
 					description: 'Use it when the Filestack application has it enabled',
 				},
-				{ name: 'On', value: 'on', description: 'Always use it (the application must have it enabled)' },
+				{
+					name: 'On',
+					value: 'on',
+					description: 'Always use it (the application must have it enabled)',
+				},
 				{ name: 'Off', value: 'off', description: 'Plain multipart upload' },
 			],
 			default: 'auto',
@@ -49,7 +53,8 @@ export const upload: Operation = {
 			typeOptions: { multipleValues: true },
 			placeholder: 'Add Tag',
 			default: {},
-			description: 'Key/value pairs Filestack returns with the file and sends in the upload webhook (at most 10)',
+			description:
+				'Key/value pairs Filestack returns with the file and sends in the upload webhook (at most 10)',
 			options: [
 				{
 					displayName: 'Tag',
@@ -77,7 +82,8 @@ export const upload: Operation = {
 		const tags = (this.getNodeParameter('uploadTags', itemIndex, {}) as IDataObject).tag as
 			| Array<{ key: string; value: string }>
 			| undefined;
-		if (tags?.length) store.uploadTags = Object.fromEntries(tags.map(({ key, value }) => [key, value]));
+		if (tags?.length)
+			store.uploadTags = Object.fromEntries(tags.map(({ key, value }) => [key, value]));
 		const stored = await client.upload(
 			{ size: source.size, stream: await source.open() },
 			{

@@ -9,7 +9,8 @@ export const uploadFromUrl: Operation = {
 		name: 'Upload From URL',
 		value: 'uploadFromUrl',
 		action: 'Upload a file from a URL',
-		description: 'Have Filestack fetch a public URL and store the file; returns the stored file (handle, URL, size, type)',
+		description:
+			'Have Filestack fetch a public URL and store the file; returns the stored file (handle, URL, size, type)',
 	},
 	properties: [
 		{
@@ -25,7 +26,10 @@ export const uploadFromUrl: Operation = {
 	],
 	async execute(itemIndex, client) {
 		const url = this.getNodeParameter('url', itemIndex) as string;
-		const stored = await client.uploadFromUrl(url, readStoreOptions(this, itemIndex) as StoreOptions);
+		const stored = await client.uploadFromUrl(
+			url,
+			readStoreOptions(this, itemIndex) as StoreOptions,
+		);
 		return { json: { ...stored } as IDataObject };
 	},
 };

@@ -19,7 +19,8 @@ export const signUrl: Operation = {
 			type: 'string',
 			default: '',
 			placeholder: 'e.g. resize=width:300/output=format:webp',
-			description: 'Processing tasks to include in the URL, as in a Filestack processing URL (optional)',
+			description:
+				'Processing tasks to include in the URL, as in a Filestack processing URL (optional)',
 		},
 		{
 			displayName: 'Expires In (Seconds)',
@@ -35,7 +36,7 @@ export const signUrl: Operation = {
 			type: 'multiOptions',
 			options: POLICY_CALLS.map((call) => ({ name: call, value: call })),
 			default: ['read', 'convert'],
-			description: 'The calls the URL\'s policy allows (reading the file, processing it, …)',
+			description: "The calls the URL's policy allows (reading the file, processing it, …)",
 		},
 	],
 	async execute(itemIndex, client) {
@@ -43,8 +44,13 @@ export const signUrl: Operation = {
 		const chain = (this.getNodeParameter('taskChain', itemIndex, '') as string).trim();
 		const calls = this.getNodeParameter('calls', itemIndex) as PolicyCall[];
 		const ttlSeconds = Math.round(this.getNodeParameter('expiresIn', itemIndex) as number);
-		const security = client.security((secret) => leastPrivilege(secret, { call: calls, handle, ttlSeconds }));
-		const transformation = client.filelink(handle).transform().add(...(chain ? parseTaskChain(chain) : []));
+		const security = client.security((secret) =>
+			leastPrivilege(secret, { call: calls, handle, ttlSeconds }),
+		);
+		const transformation = client
+			.filelink(handle)
+			.transform()
+			.add(...(chain ? parseTaskChain(chain) : []));
 		return {
 			json: {
 				handle,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { toBinary } from '../../helpers/binary';
 import { readText } from '../../sdk/http';
@@ -16,10 +21,19 @@ export const outputFields: INodeProperties[] = [
 			{
 				name: 'Binary File',
 				value: 'binary',
-				description: 'Download the result into a binary field (a JSON result, such as tags, goes to the item)',
+				description:
+					'Download the result into a binary field (a JSON result, such as tags, goes to the item)',
 			},
-			{ name: 'Stored File', value: 'store', description: 'Store the result as a new file and return it' },
-			{ name: 'URL', value: 'url', description: 'Only build the URL of the result (signed when needed)' },
+			{
+				name: 'Stored File',
+				value: 'store',
+				description: 'Store the result as a new file and return it',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: 'Only build the URL of the result (signed when needed)',
+			},
 		],
 		default: 'url',
 		description: 'What the operation returns',
@@ -36,7 +50,11 @@ export async function deliver(
 	const output = context.getNodeParameter('output', itemIndex) as 'url' | 'binary' | 'store';
 	const chain = transformation.tasks.map((task) => task.name);
 	if (output === 'store') {
-		return { json: { ...(await transformation.store(readStoreOptions(context, itemIndex))) } as IDataObject };
+		return {
+			json: {
+				...(await transformation.store(readStoreOptions(context, itemIndex))),
+			} as IDataObject,
+		};
 	}
 	if (output === 'url') return { json: { url: transformation.url(), tasks: chain } };
 

@@ -15,7 +15,11 @@ export const transform: Operation = {
 			'Apply a chain of tasks (resize, crop, convert, watermark, compress, detect faces, …) to a stored file or a public URL; returns the URL of the result, the processed file or a stored copy',
 	},
 	properties: [
-		...sourceProperties('transform', 'https://example.com/photo.jpg', 'The public URL of the image or document'),
+		...sourceProperties(
+			'transform',
+			'https://example.com/photo.jpg',
+			'The public URL of the image or document',
+		),
 		{
 			displayName: 'Define Tasks',
 			name: 'chainInput',

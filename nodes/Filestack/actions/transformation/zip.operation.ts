@@ -6,7 +6,8 @@ export const zip: Operation = {
 		name: 'Zip',
 		value: 'zip',
 		action: 'Create a ZIP archive of files',
-		description: 'Put several stored files or public URLs into one ZIP archive; returns its URL, the archive or a stored copy',
+		description:
+			'Put several stored files or public URLs into one ZIP archive; returns its URL, the archive or a stored copy',
 	},
 	properties: [
 		{

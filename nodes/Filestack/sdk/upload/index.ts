@@ -62,7 +62,11 @@ async function upload(
 	source: UploadSource,
 	options: UploadOptions,
 ): Promise<StoredFile> {
-	const store: StoreOptions = { ...options.store, filename: options.filename, mimetype: options.mimetype };
+	const store: StoreOptions = {
+		...options.store,
+		filename: options.filename,
+		mimetype: options.mimetype,
+	};
 	validateUpload(source, options, store);
 	const mode = options.intelligent ?? 'auto';
 	const session = await UploadSession.begin(
@@ -91,14 +95,18 @@ async function upload(
 	const buffers = new PartBuffers(Math.min(partSize, source.size));
 	const parts = readParts(source, partSize, buffers);
 	const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-	const tags = store.uploadTags && Object.keys(store.uploadTags).length ? { upload_tags: store.uploadTags } : {};
+	const tags =
+		store.uploadTags && Object.keys(store.uploadTags).length
+			? { upload_tags: store.uploadTags }
+			: {};
 
 	if (intelligent) {
 		const chunkSize = new ChunkSize();
 		await uploadParts(
 			parts,
 			concurrency,
-			async (part, stop) => await uploadIntelligentPart(http, session, part, chunkSize, stop, source.size),
+			async (part, stop) =>
+				await uploadIntelligentPart(http, session, part, chunkSize, stop, source.size),
 			(part) => buffers.giveBack(part.bytes),
 		);
 		return await session.complete({ fii: true, ...tags });
@@ -135,7 +143,8 @@ function validateUpload(source: UploadSource, options: UploadOptions, store: Sto
 	const fail = (message: string): never => {
 		throw new FilestackValidationError(message);
 	};
-	if (typeof options.filename !== 'string' || options.filename.trim() === '') fail('The file name must not be empty');
+	if (typeof options.filename !== 'string' || options.filename.trim() === '')
+		fail('The file name must not be empty');
 	validateStoreOptions(store);
 	if (!Number.isSafeInteger(source.size) || source.size < 0) {
 		fail(`The file size must be a whole number of bytes, 0 or more (got ${String(source.size)})`);
@@ -145,7 +154,9 @@ function validateUpload(source: UploadSource, options: UploadOptions, store: Sto
 		concurrency !== undefined &&
 		(!Number.isInteger(concurrency) || concurrency < 1 || concurrency > MAX_CONCURRENCY)
 	) {
-		fail(`Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)})`);
+		fail(
+			`Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY} (got ${String(concurrency)})`,
+		);
 	}
 	if (partSize !== undefined && (!Number.isSafeInteger(partSize) || partSize < MIN_PART_SIZE)) {
 		fail(`The part size must be at least ${MIN_PART_SIZE} bytes (5 MiB) (got ${String(partSize)})`);

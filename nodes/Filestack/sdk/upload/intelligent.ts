@@ -25,7 +25,8 @@ export class ChunkSize {
 	shrink(length: number): boolean {
 		if (length <= MIN_CHUNK_SIZE) return false;
 		// Parts failing together shrink the size once, not once per part.
-		if (this.current >= length) this.current = Math.max(MIN_CHUNK_SIZE, Math.floor(this.current / 2));
+		if (this.current >= length)
+			this.current = Math.max(MIN_CHUNK_SIZE, Math.floor(this.current / 2));
 		return true;
 	}
 
@@ -51,7 +52,10 @@ export async function uploadIntelligentPart(
 	let failuresAtFloor = 0;
 	do {
 		stop.check();
-		const chunk = part.bytes.subarray(offset, offset + Math.min(chunkSize.bytes, part.bytes.length - offset));
+		const chunk = part.bytes.subarray(
+			offset,
+			offset + Math.min(chunkSize.bytes, part.bytes.length - offset),
+		);
 		const failure = await sendChunk(http, session, part.number, offset, chunk).then(
 			() => undefined,
 			(error: unknown) => error,
@@ -76,7 +80,13 @@ export async function uploadIntelligentPart(
 }
 
 /** One try of one chunk: its URL, then its PUT. Retrying is the caller's business (it resizes the chunk). */
-async function sendChunk(http: Http, session: UploadSession, part: number, offset: number, chunk: Uint8Array) {
+async function sendChunk(
+	http: Http,
+	session: UploadSession,
+	part: number,
+	offset: number,
+	chunk: Uint8Array,
+) {
 	const where = `part ${part} at offset ${offset}`;
 	const fields = { part, size: chunk.length, md5: md5Base64(chunk), offset, fii: true };
 	const target = await askPutTarget(http, session, `URL for ${where}`, fields, { attempts: 1 });

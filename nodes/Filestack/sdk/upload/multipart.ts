@@ -58,7 +58,11 @@ export async function askPutTarget(
 		retry: options.attempts ? { attempts: options.attempts } : undefined,
 	});
 	if (typeof body.url !== 'string' || !body.url) {
-		throw new FilestackApiError(200, `the answer has no upload URL: ${JSON.stringify(body).slice(0, 300)}`, what);
+		throw new FilestackApiError(
+			200,
+			`the answer has no upload URL: ${JSON.stringify(body).slice(0, 300)}`,
+			what,
+		);
 	}
 	const headers: Record<string, string> = {};
 	if (typeof body.headers === 'object' && body.headers !== null) {
@@ -69,5 +73,11 @@ export async function askPutTarget(
 
 /** The PUT to storage: exactly the headers Filestack handed out, nothing of our own. */
 export function putRequest(target: PutTarget, bytes: Uint8Array): HttpRequest {
-	return { method: 'PUT', url: target.url, headers: target.headers, body: bytes, responseType: 'text' };
+	return {
+		method: 'PUT',
+		url: target.url,
+		headers: target.headers,
+		body: bytes,
+		responseType: 'text',
+	};
 }

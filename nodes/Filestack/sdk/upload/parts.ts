@@ -39,7 +39,11 @@ export class PartBuffers {
  * turns out longer or shorter than its declared size is an error, never a silently different file. A file of
  * 0 bytes is one empty part: Filestack refuses to complete an upload without parts ("invalid params: parts").
  */
-export async function* readParts(source: UploadSource, partSize: number, buffers: PartBuffers): AsyncGenerator<Part> {
+export async function* readParts(
+	source: UploadSource,
+	partSize: number,
+	buffers: PartBuffers,
+): AsyncGenerator<Part> {
 	const { size } = source;
 	let number = 1;
 	let start = 0;
@@ -48,7 +52,9 @@ export async function* readParts(source: UploadSource, partSize: number, buffers
 	for await (const chunk of source.stream) {
 		for (let at = 0; at < chunk.length; ) {
 			if (start === size) {
-				throw new FilestackValidationError(`The file has more bytes than its declared size of ${size} bytes`);
+				throw new FilestackValidationError(
+					`The file has more bytes than its declared size of ${size} bytes`,
+				);
 			}
 			const length = Math.min(part.length - filled, chunk.length - at);
 			part.set(chunk.subarray(at, at + length), filled);
@@ -64,7 +70,9 @@ export async function* readParts(source: UploadSource, partSize: number, buffers
 		}
 	}
 	if (start + filled < size) {
-		throw new FilestackValidationError(`The file ended after ${start + filled} of its declared ${size} bytes`);
+		throw new FilestackValidationError(
+			`The file ended after ${start + filled} of its declared ${size} bytes`,
+		);
 	}
 	if (size === 0) yield { number, offset: 0, bytes: part };
 }

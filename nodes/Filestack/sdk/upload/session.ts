@@ -56,7 +56,12 @@ export class UploadSession {
 		const response = await http.json('Multipart start', {
 			method: 'POST',
 			url: `${target.uploadBase}/multipart/start`,
-			json: { apikey: target.apiKey, ...start, ...(options.fii && { fii: true }), ...signature(options.sign) },
+			json: {
+				apikey: target.apiKey,
+				...start,
+				...(options.fii && { fii: true }),
+				...signature(options.sign),
+			},
 		});
 		const ids: Record<string, string> = {};
 		for (const field of ['uri', 'region', 'upload_id']) {
@@ -72,7 +77,9 @@ export class UploadSession {
 		}
 		const location = typeof response.location_url === 'string' ? response.location_url : undefined;
 		const region =
-			typeof response.location_region === 'string' && response.location_region ? response.location_region : undefined;
+			typeof response.location_region === 'string' && response.location_region
+				? response.location_region
+				: undefined;
 		return new UploadSession(
 			http,
 			target,

@@ -40,7 +40,9 @@ export function validateStoreOptions(options: StoreOptions): void {
 	}
 	for (const [name, value] of Object.entries(options)) {
 		if (!KNOWN_OPTIONS.has(name)) {
-			throw new FilestackValidationError(`Unknown store option "${name}" (known: ${[...KNOWN_OPTIONS].join(', ')})`);
+			throw new FilestackValidationError(
+				`Unknown store option "${name}" (known: ${[...KNOWN_OPTIONS].join(', ')})`,
+			);
 		}
 		if (value !== undefined && value !== '') checkOption(name, value);
 	}
@@ -57,7 +59,8 @@ function checkOption(name: string, value: unknown): void {
 			}
 			break;
 		case 'access':
-			if (value !== 'public' && value !== 'private') fail(`must be "public" or "private" (got ${quote(value)})`);
+			if (value !== 'public' && value !== 'private')
+				fail(`must be "public" or "private" (got ${quote(value)})`);
 			break;
 		case 'base64decode':
 			if (typeof value !== 'boolean') fail(`must be true or false (got ${quote(value)})`);
@@ -65,7 +68,9 @@ function checkOption(name: string, value: unknown): void {
 		case 'workflows':
 			if (!Array.isArray(value)) fail('must be a list of workflow IDs');
 			if ((value as unknown[]).length > LIMITS.workflows) {
-				fail(`accepts at most ${LIMITS.workflows} workflow IDs (got ${(value as unknown[]).length})`);
+				fail(
+					`accepts at most ${LIMITS.workflows} workflow IDs (got ${(value as unknown[]).length})`,
+				);
 			}
 			for (const id of value as unknown[]) {
 				if (typeof id !== 'string' || id.trim() === '')
@@ -76,17 +81,22 @@ function checkOption(name: string, value: unknown): void {
 			checkUploadTags(value, fail);
 			break;
 		default:
-			if (typeof value !== 'string' || value.trim() === '') fail(`must be a non-empty text (got ${quote(value)})`);
+			if (typeof value !== 'string' || value.trim() === '')
+				fail(`must be a non-empty text (got ${quote(value)})`);
 	}
 }
 
 function checkUploadTags(value: unknown, fail: (problem: string) => never): void {
-	if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('must be an object of key/value texts');
+	if (typeof value !== 'object' || value === null || Array.isArray(value))
+		fail('must be an object of key/value texts');
 	const entries = Object.entries(value as Record<string, unknown>);
-	if (entries.length > LIMITS.tags) fail(`accepts at most ${LIMITS.tags} tags (got ${entries.length})`);
+	if (entries.length > LIMITS.tags)
+		fail(`accepts at most ${LIMITS.tags} tags (got ${entries.length})`);
 	for (const [key, tag] of entries) {
 		if (key === '' || key.length > LIMITS.tagKey) {
-			fail(`has a key that is empty or longer than ${LIMITS.tagKey} characters: ${quote(key.slice(0, 40))}`);
+			fail(
+				`has a key that is empty or longer than ${LIMITS.tagKey} characters: ${quote(key.slice(0, 40))}`,
+			);
 		}
 		if (typeof tag !== 'string') fail(`value of "${key}" must be a text (got ${quote(tag)})`);
 		if ((tag as string).length > LIMITS.tagValue) {
