@@ -117,6 +117,13 @@ export async function packPackage(): Promise<string> {
 	return await packed;
 }
 
+/** The error of an n8n process that could not be started (ENOENT, EACCES): a test fails with it at once. */
+function cannotStart(install: N8nInstall, error: Error): Error {
+	return new Error(
+		`n8n could not be started with ${install.node} ${install.bin}: ${error.message}`,
+	);
+}
+
 /** Peak resident set size of a live process so far, from /proc (Linux). */
 function peakRss(pid: number): number {
 	try {
@@ -273,10 +280,16 @@ export class N8nHome {
 			50,
 		);
 		const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-		const code = await new Promise<number | null>((done) => child.on('close', done));
-		clearInterval(sampler);
-		clearTimeout(killer);
-		return { code, stdout, stderr, peakRssBytes, durationMs: Date.now() - started };
+		try {
+			const code = await new Promise<number | null>((done, fail) => {
+				child.on('close', done);
+				child.on('error', (error) => fail(cannotStart(this.install, error)));
+			});
+			return { code, stdout, stderr, peakRssBytes, durationMs: Date.now() - started };
+		} finally {
+			clearInterval(sampler);
+			clearTimeout(killer);
+		}
 	}
 
 	/** Runs a command that must succeed. */
@@ -384,6 +397,8 @@ export class N8nProcess {
 	private readonly child;
 	private readonly exited: Promise<number | null>;
 	private gone = false;
+	/** Set when the process could not be started at all (a missing binary): every wait fails with it at once. */
+	private startError?: Error;
 
 	constructor(home: N8nHome, command: string, env: NodeJS.ProcessEnv) {
 		this.logFile = join(home.folder, `n8n-${command}.log`);
@@ -396,7 +411,13 @@ export class N8nProcess {
 		});
 		this.child.stdout.pipe(log);
 		this.child.stderr.pipe(log);
-		this.exited = new Promise((done) => this.child.on('exit', done));
+		this.exited = new Promise((done) => {
+			this.child.on('exit', done);
+			this.child.on('error', (error) => {
+				this.startError = cannotStart(home.install, error);
+				done(null);
+			});
+		});
 		void this.exited.then(() => (this.gone = true));
 	}
 
@@ -420,6 +441,7 @@ export class N8nProcess {
 		for (;;) {
 			const match = pattern.exec(this.log());
 			if (match) return match;
+			if (this.startError) throw this.startError;
 			if (this.gone || Date.now() > deadline) {
 				const why = this.gone ? 'exited' : 'timed out';
 				throw new Error(`n8n ${why} before logging ${pattern}:\n${this.log().slice(-4000)}`);
@@ -444,6 +466,7 @@ export class N8nProcess {
 			if (done(status)) return;
 			await new Promise((wait) => setTimeout(wait, 200));
 		}
+		if (this.startError) throw this.startError;
 		throw new Error(
 			`n8n ${this.gone ? 'exited' : 'timed out'} before ${method} ${url} was ready:\n${this.log().slice(-4000)}`,
 		);

@@ -101,7 +101,10 @@ async function curl(args: string[], stdin = ''): Promise<{ status: number; answe
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
 	child.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
 	child.stdin.end(stdin);
-	const code = await new Promise<number | null>((done) => child.on('close', done));
+	const code = await new Promise<number | null>((done, fail) => {
+		child.on('close', done);
+		child.on('error', (error) => fail(new Error(`curl could not be started: ${error.message}`)));
+	});
 	if (code !== 0) throw new Error(`curl exited with ${code}: ${err}`);
 	const split = out.lastIndexOf('\n');
 	return { status: Number(out.slice(split + 1)), answer: out.slice(0, split) };
