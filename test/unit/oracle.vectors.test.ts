@@ -1,12 +1,16 @@
+import { readFileSync } from 'fs';
+
 import { getSecurity, validateWebhookSignature } from 'filestack-js';
 
 import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { encodePolicy, Policy, Security, sign } from '../../nodes/Filestack/sdk/security';
+import { encodeTask, parseTaskChain, validateTasks } from '../../nodes/Filestack/sdk/url';
 import { verifyWebhookSignature, WebhookHeaders } from '../../nodes/Filestack/sdk/webhook';
 
 /**
  * The official SDKs' published test vectors (protocol reference §9.3 and §10.2), each run exactly as published
- * through our security.ts and webhook.ts, and where filestack-js has the same function, through it too.
+ * through our security.ts and webhook.ts, and where filestack-js has the same function, through it too; and the
+ * transformation URLs filestack-js's own tests expect, through our task chain reader and URL writer.
  */
 
 interface PolicyVector {
@@ -240,5 +244,76 @@ describe('webhook vectors (§10.2)', () => {
 		expect(validateWebhookSignature(signedWith, body, { timestamp, signature })).toBe(true);
 		const headers = { 'fs-signature': signature, 'fs-timestamp': timestamp };
 		expect(verifyWebhookSignature(signedWith, Buffer.from(body), headers)).toEqual({ valid: true });
+	});
+});
+
+/**
+ * The task chains filestack-js's own tests expect (`filelink.spec` of the pinned version, on its test handle),
+ * read from the installed package so that they are exactly as published.
+ */
+const JS_SPEC_CHAINS = [
+	...readFileSync(require.resolve('filestack-js/build/main/lib/filelink.spec.js'), 'utf8').matchAll(
+		/'https:\/\/cdn\.filestackcontent\.com\/DEFAULT_API_KEY\/(.+?)\/5aYkEQJSQCmYShsoCnZN'/g,
+	),
+].map((match) => match[1].replace(/\\"/g, '"'));
+
+/** Published chains we refuse, and why. */
+const REFUSED_JS_CHAINS: Record<string, string> = {
+	// Its test passes a placeholder where a handle or URL belongs.
+	'fallback=handle:http:test.com':
+		'Task "fallback": parameter "handle" must be a Filestack handle or a URL (got "http:test.com")',
+	// Our catalogue wants at least one parameter: a bare pdfconvert changes nothing.
+	pdfconvert:
+		'Task "pdfconvert": give at least one of pageorientation, pageformat, pages, metadata',
+	// We write the security segment ourselves (difference 1), never as a task.
+	'security=policy:examplePolicy,signature:exampleSignature': 'Unknown task "security"',
+};
+
+/** Published chains not compared: JS's boolean switch (difference 9), a form of its own API. */
+const NOT_COMPARED_JS_CHAINS = ['cache=false'];
+
+/** A task's `key:value` pairs, split at the commas outside lists and quotes. */
+function pairs(task: string): string[] {
+	const params = task.slice(task.indexOf('=') + 1);
+	const found: string[] = [];
+	let depth = 0;
+	let quoted = false;
+	let start = 0;
+	for (let i = 0; i < params.length; i++) {
+		const char = params[i];
+		if (char === '"') quoted = !quoted;
+		else if (!quoted && char === '[') depth++;
+		else if (!quoted && char === ']') depth--;
+		else if (!quoted && depth === 0 && char === ',') {
+			found.push(params.slice(start, i));
+			start = i + 1;
+		}
+	}
+	return task.includes('=') ? [...found, params.slice(start)] : [];
+}
+
+describe("filestack-js's published transformation URLs (filelink.spec), read and written by us", () => {
+	const chains = [...new Set(JS_SPEC_CHAINS)];
+	const compared = chains.filter(
+		(chain) => !(chain in REFUSED_JS_CHAINS) && !NOT_COMPARED_JS_CHAINS.includes(chain),
+	);
+
+	it('finds every published chain in the installed package', () => {
+		expect(chains).toHaveLength(57);
+		for (const chain of [...Object.keys(REFUSED_JS_CHAINS), ...NOT_COMPARED_JS_CHAINS]) {
+			expect(chains).toContain(chain);
+		}
+	});
+
+	it.each(compared)('%s: the same task, its parameters sorted (difference 2)', (chain) => {
+		const [ours] = validateTasks(parseTaskChain(chain)).map(encodeTask);
+		expect(ours.split('=')[0]).toBe(chain.split('=')[0]);
+		expect(pairs(ours)).toEqual([...pairs(chain)].sort());
+	});
+
+	it.each(Object.entries(REFUSED_JS_CHAINS))('%s: refused, as %s', (chain, message) => {
+		expect(() => validateTasks(parseTaskChain(chain))).toThrow(
+			new FilestackValidationError(message),
+		);
 	});
 });
