@@ -455,4 +455,12 @@ describe("webhooks checked by filestack-js's validateWebhookSignature", () => {
 			false,
 		);
 	});
+
+	it('12. a signature in upper-case hex: the same HMAC to us; JS (and Python) compare the text', () => {
+		const signature = computeWebhookSignature('s', 1, '{}').toUpperCase();
+		expect(
+			verifyWebhookSignature('s', '{}', { 'fs-signature': signature, 'fs-timestamp': '1' }),
+		).toEqual({ valid: true });
+		expect(validateWebhookSignature('s', '{}', { timestamp: '1', signature })).toBe(false);
+	});
 });
