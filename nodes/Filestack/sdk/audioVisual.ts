@@ -141,7 +141,7 @@ function scopeOfStatusUrl(statusUrl: string): PolicyScope {
 	const source = sourceText.startsWith('[')
 		? { sources: (parseListText(sourceText) ?? []).map(String) }
 		: toSource(sourceText);
-	return chainScope(source, validateTasks(parseTaskChain(segments.join('/')))).scope;
+	return chainScope(source, validateTasks(parseTaskChain(segments.join('/'))));
 }
 
 /** Percent-decoded, or as it is when it holds a malformed escape. */

@@ -9,30 +9,18 @@ export interface PolicyScope {
 	url?: string;
 }
 
-/** The narrowest policy scope for a chain, and whether it leaves stored files open. */
-export interface ChainScope {
-	scope: PolicyScope;
-	/**
-	 * The chain reads several stored files. A policy names at most one handle, so its policy cannot be kept to
-	 * them: it can read (and convert) any file of the application while it lives.
-	 */
-	readsSeveralHandles: boolean;
-}
-
 /**
- * The scope of a chain of validated tasks on a source: every handle and URL it reads, the source's and those
- * its tasks name (a watermark, collage files, a fallback, a video watermark).
+ * The narrowest scope of a chain of validated tasks on a source, from every handle and URL it reads: the source's
+ * and those its tasks name (a watermark, collage files, a fallback, a video watermark). A policy names at most one
+ * handle: a chain reading several gets none, and its policy can read any file of the application while it lives.
  */
-export function chainScope(source: Source, tasks: readonly Task[]): ChainScope {
+export function chainScope(source: Source, tasks: readonly Task[]): PolicyScope {
 	const read = [...sourceTexts(source), ...tasks.flatMap(filesOfTask)];
 	const handles = [...new Set(read.filter(isHandle))];
 	const urls = read.filter((text) => !isHandle(text));
 	return {
-		scope: {
-			...(handles.length === 1 && { handle: handles[0] }),
-			...(urls.length > 0 && { url: exactly(urls) }),
-		},
-		readsSeveralHandles: handles.length > 1,
+		...(handles.length === 1 && { handle: handles[0] }),
+		...(urls.length > 0 && { url: exactly(urls) }),
 	};
 }
 

@@ -1,7 +1,7 @@
 import { AudioVisual } from './audioVisual';
 import type { Client } from './client';
 import { download, Download } from './download';
-import { chainScope, type ChainScope } from './policyScope';
+import { chainScope, type PolicyScope } from './policyScope';
 import { PolicyCall, Security } from './security';
 import { StoredFile, toStoredFile } from './storedFile';
 import { Task, transformationUrl, validateTasks } from './url';
@@ -31,14 +31,12 @@ export class Transformation {
 	 */
 	url(signing: PolicyCall[] | Security = ['read', 'convert'], ttlSeconds?: number): string {
 		return this.build(
-			signing instanceof Security
-				? signing
-				: this.client.sign(signing, this.scope().scope, ttlSeconds),
+			signing instanceof Security ? signing : this.client.sign(signing, this.scope(), ttlSeconds),
 		);
 	}
 
 	/** Every handle and URL the chain reads, as far as a policy can be limited to them. */
-	scope(): ChainScope {
+	scope(): PolicyScope {
 		return chainScope(this.source, validateTasks(this.tasks));
 	}
 
@@ -56,7 +54,7 @@ export class Transformation {
 	/** Starts a `video_convert` of the source; the returned handle polls its status. */
 	async videoConvert(params: Record<string, unknown>): Promise<AudioVisual> {
 		const chain = this.add({ name: 'video_convert', params });
-		const audioVisual = new AudioVisual(this.client, chain.build(), chain.scope().scope);
+		const audioVisual = new AudioVisual(this.client, chain.build(), chain.scope());
 		await audioVisual.status();
 		return audioVisual;
 	}
