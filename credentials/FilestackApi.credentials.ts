@@ -7,7 +7,7 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
-import { leastPrivilege } from '../nodes/Filestack/sdk/security';
+import { leastPrivilege, UPLOAD_CALLS } from '../nodes/Filestack/sdk/security';
 
 /** The upload API base for each endpoint choice, as an n8n expression (used by the credential test). */
 const UPLOAD_BASE =
@@ -40,7 +40,7 @@ export class FilestackApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Needed when the application has security turned on (Developer Portal → Security → App Secret). When set, every request is signed with a short-lived policy that allows only that call.',
+				'Needed when the application has security turned on (Developer Portal → Security → App Secret). When set, every request is signed with a short-lived policy that allows only that call, on what it reads.',
 		},
 		{
 			displayName: 'Webhook Secret',
@@ -120,7 +120,7 @@ export class FilestackApi implements ICredentialType {
 		const secret = credentials.appSecret as string | undefined;
 		if (!secret || typeof requestOptions.body !== 'object' || requestOptions.body === null)
 			return requestOptions;
-		const security = leastPrivilege(secret, { call: ['store'] });
+		const security = leastPrivilege(secret, { call: [...UPLOAD_CALLS] });
 		return {
 			...requestOptions,
 			body: { ...requestOptions.body, policy: security.policyB64, signature: security.signature },

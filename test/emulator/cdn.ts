@@ -9,7 +9,16 @@ import type { Exchange } from './routes';
 import { authorize, type Call, credentialsIn } from './security';
 import { spool } from './spool';
 import type { EmulatorState } from './state';
-import { type CdnPath, listItems, param, parseCdnPath, type Task, taskChain } from './taskGrammar';
+import {
+	type CdnPath,
+	listItems,
+	param,
+	parseCdnPath,
+	parseSource,
+	type Source,
+	type Task,
+	taskChain,
+} from './taskGrammar';
 import { storeOptions } from './validate';
 import { videoConvert } from './video';
 
@@ -21,15 +30,15 @@ export async function cdnRequest(state: EmulatorState, exchange: Exchange): Prom
 	const path = parseCdnPath(url.pathname);
 	const app = appOf(state, path);
 	const credentials = path.credentials ?? credentialsIn(url.searchParams);
-	const handles = path.sources.flatMap((source) =>
-		source.kind === 'handle' ? [source.handle] : [],
-	);
+	const read = [...path.sources, ...filesOfTasks(path.tasks)];
+	const handles = read.flatMap((source) => (source.kind === 'handle' ? [source.handle] : []));
+	const urls = read.flatMap((source) => (source.kind === 'url' ? [source.url] : []));
 	if (path.tasks.some((task) => task.name === 'video_convert')) {
-		authorize(app, credentials, { calls: ['convert'], handles });
+		authorize(app, credentials, { calls: ['convert'], handles, urls });
 		await videoConvert(state, exchange, path, app);
 		return;
 	}
-	authorize(app, credentials, { calls: callsOf(path.tasks), handles });
+	authorize(app, credentials, { calls: callsOf(path.tasks), handles, urls });
 	const last = path.tasks[path.tasks.length - 1] as Task | undefined;
 	if (path.tasks.some((task) => task.name === 'store') && last?.name !== 'store')
 		throw badRequest('store must be the last task');
@@ -77,6 +86,25 @@ function appOf(state: EmulatorState, path: CdnPath): AppConfig {
 	const file = state.files.get(handle.handle);
 	if (!file) throw notFound();
 	return state.ownerOf(file);
+}
+
+/** Parameters that name another file to read, by task (the names of the reference, then the SDKs' variants). */
+const FILE_PARAMS: Readonly<Record<string, readonly string[]>> = {
+	watermark: ['file'],
+	collage: ['files'],
+	fallback: ['file', 'handle'],
+	video_convert: ['watermark_url'],
+};
+
+/** The other files a chain reads: a watermark, collage files, a fallback, a video watermark. */
+function filesOfTasks(tasks: readonly Task[]): Source[] {
+	return tasks.flatMap((task) =>
+		(FILE_PARAMS[task.name] ?? []).flatMap((name) => {
+			const value = param(task, name);
+			if (value === undefined) return [];
+			return (value.startsWith('[') ? listItems(value) : [value]).map(parseSource);
+		}),
+	);
 }
 
 /** A transformation reads; storing its result is `convert` (or `store`); a workflow run is `runWorkflow`. */

@@ -34,7 +34,6 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 		return { name, params: (params ?? {}) as Body };
 	});
 	const security = tasks.find((task) => task.name === 'security');
-	authorize(app, credentialsIn(security?.params ?? json), { calls: ['store'] });
 
 	const stores = tasks.filter((task) => task.name === 'store');
 	if (stores.length === 0) throw invalid('tasks', 'a store task is required');
@@ -47,6 +46,10 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 	const [item] = json.sources as unknown[];
 	const source = typeof item === 'string' ? { source: item } : ((item ?? {}) as Body);
 	if (typeof source.source !== 'string') throw invalid('sources', 'a URL, or {source, headers}');
+	authorize(app, credentialsIn(security?.params ?? json), {
+		calls: ['store'],
+		urls: [source.source],
+	});
 
 	const store = storeOptions(params, 'store');
 	const tags = uploadTags(json.upload_tags);

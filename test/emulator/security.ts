@@ -23,8 +23,10 @@ export interface Credentials {
 /** What a request does: every entry of `calls` must be allowed (an array entry: any one of them). */
 export interface Need {
 	calls: Array<Call | Call[]>;
-	/** The handles the request touches; a policy's `handle` must be each of them. */
+	/** The handles the request reads; a policy's `handle` must be each of them. */
 	handles?: string[];
+	/** The external URLs the request reads; a policy's `url` (a regular expression) must match each whole. */
+	urls?: string[];
 }
 
 /** Policy and signature as sent in a JSON body or a query string. */
@@ -40,11 +42,12 @@ interface Policy {
 	expiry?: unknown;
 	call?: unknown;
 	handle?: unknown;
+	url?: unknown;
 }
 
 /**
  * Checks a request of an app that has a secret: signature = HMAC-SHA256(secret, policy string as sent), hex;
- * the policy unexpired, its `call` list (absent = everything but exif) and `handle` covering the request.
+ * the policy unexpired, its `call` list (absent = everything but exif), `handle` and `url` covering the request.
  * Apps without a secret pass whatever they send.
  */
 export function authorize(app: AppConfig, credentials: Credentials, need: Need): void {
@@ -78,6 +81,23 @@ export function authorize(app: AppConfig, credentials: Credentials, need: Need):
 		for (const handle of need.handles ?? []) {
 			if (handle !== policy.handle) throw deny(`policy is for another handle than ${handle}`);
 		}
+	}
+	if (policy.url !== undefined) {
+		const pattern = urlPattern(policy.url);
+		if (!pattern) throw deny('policy url is not a regular expression');
+		for (const url of need.urls ?? []) {
+			if (!pattern.test(url)) throw deny(`policy url does not allow ${url}`);
+		}
+	}
+}
+
+/** The policy's `url` regular expression, matched against a whole URL. */
+function urlPattern(source: unknown): RegExp | undefined {
+	if (typeof source !== 'string') return undefined;
+	try {
+		return new RegExp(`^(?:${source})$`);
+	} catch {
+		return undefined;
 	}
 }
 

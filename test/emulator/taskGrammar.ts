@@ -219,7 +219,8 @@ function securityCredentials(task: Task): Credentials {
 	return { policy, signature };
 }
 
-function parseSource(text: string): Source {
+/** A source as written in a path or a parameter: an `http(s)://` or `src://` URL, else a handle. */
+export function parseSource(text: string): Source {
 	const source = unquote(text);
 	const url = /^(https?|src):\/*(.*)$/is.exec(source);
 	if (url) return { kind: 'url', url: `${url[1]}://${url[2]}` };

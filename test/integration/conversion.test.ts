@@ -191,12 +191,42 @@ describe('security enforced', () => {
 		expect(signedPolicy(videoRequests()[0]).handle).toBe(handle);
 	});
 
+	it('a status URL resumed is polled with a policy for what it reads: another stored file as watermark, an external source', async () => {
+		const client = clientFor(SECURED, SECRET);
+		const { handle } = await uploadClip(client);
+		const { handle: mark } = await uploadClip(client);
+		const withMark = `${emulator.url}/video_convert=preset:h264,watermark_url:${mark}/${handle}`;
+		expect((await client.audioVisual(withMark).status()).status).toBe('started');
+		expect(signedPolicy(videoRequests()[0])).toEqual({
+			call: ['read', 'convert', 'store'],
+			expiry: expect.any(Number),
+		});
+
+		const external = `${emulator.url}/${SECURED}/video_convert=preset:h264/https://example.com/talk.mov`;
+		expect((await client.audioVisual(external).status()).status).toBe('started');
+		expect(signedPolicy(videoRequests()[1])).toEqual({
+			call: ['read', 'convert', 'store'],
+			expiry: expect.any(Number),
+			url: '^(?:https://example\\.com/talk\\.mov)$',
+		});
+	});
+
+	it('a status URL on another origin is refused before any request: no signature leaves for it', async () => {
+		const client = clientFor(SECURED, SECRET);
+		const mark = emulator.requests.length;
+		const foreign = `http://127.0.0.1:1/video_convert=preset:h264/AAAAAAAAAAAAAAAAAAAA`;
+		expect(() => client.audioVisual(foreign)).toThrow(
+			`Status URL "${foreign}" is not on this credential's Filestack CDN (${emulator.url})`,
+		);
+		expect(emulator.requests.length).toBe(mark);
+	});
+
 	it('each poll is signed afresh, so a wait longer than a policy lives still succeeds', async () => {
 		const client = clientFor(SECURED, SECRET);
 		const { handle } = await uploadClip(client);
 		emulator.faults.videoPollsUntilDone = 3;
 		// Every wait between polls moves the clock (the SDK's and the emulator's) on by ten minutes,
-		// beyond the fifteen minutes a policy lives: a signature made once would have expired by the last poll.
+		// beyond the five minutes a policy lives: a signature made once would have expired by the next poll.
 		let skewMs = 0;
 		const realNow = Date.now.bind(Date);
 		jest.spyOn(Date, 'now').mockImplementation(() => realNow() + skewMs);
@@ -223,7 +253,7 @@ describe('security enforced', () => {
 		expect(expiries).toHaveLength(4);
 		expect(expiries[2] - expiries[1]).toBeGreaterThanOrEqual(600);
 		expect(expiries[3] - expiries[2]).toBeGreaterThanOrEqual(600);
-		expect(expiries[3] - expiries[0]).toBeGreaterThan(15 * 60);
+		expect(expiries[3] - expiries[0]).toBeGreaterThan(5 * 60);
 	});
 
 	it('a wrong app secret is refused with 403 at the start, and no conversion begins', async () => {

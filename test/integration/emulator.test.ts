@@ -676,6 +676,82 @@ describe('Filestack emulator', () => {
 			};
 			expect((await postJson(`${emulator.url}/process`, signed)).status).toBe(200);
 		});
+
+		it("checks a policy's handle against every file a chain reads, and its url against every external URL", async () => {
+			const stored = async (text: string) =>
+				(
+					await multipartUpload(emulator, Buffer.from(text), {
+						security: sign({ expiry: inAnHour() }),
+					})
+				).json.handle as string;
+			const [image, mark] = [await stored('image'), await stored('mark')];
+			const fetchWith = async (policy: Json, path: string) => {
+				const res = await fetch(
+					`${emulator.url}/${path.replace('SECURITY', segment(sign(policy)))}`,
+				);
+				return { status: res.status, text: await res.text() };
+			};
+			const forImage = { expiry: inAnHour(), call: ['read'], handle: image };
+
+			for (const chain of [
+				`watermark=file:${mark}`,
+				`collage=files:[${mark}],width:10,height:10`,
+				`fallback=handle:${mark}`,
+			]) {
+				expect(await fetchWith(forImage, `${chain}/SECURITY/${image}`)).toEqual({
+					status: 403,
+					text: `application [${KEY}] policy error: policy is for another handle than ${mark}`,
+				});
+				expect(
+					(await fetchWith({ ...forImage, handle: undefined }, `${chain}/SECURITY/${image}`))
+						.status,
+				).toBe(200);
+			}
+
+			const url = 'https://example.com/a.txt';
+			const onlyThatUrl = {
+				expiry: inAnHour(),
+				call: ['read'],
+				url: '^(?:https://example\\.com/a\\.txt)$',
+			};
+			expect((await fetchWith(onlyThatUrl, `${KEY}/SECURITY/${url}`)).status).toBe(200);
+			// The whole URL must match: neither a longer one nor another one passes.
+			for (const other of [`${url}x`, 'https://example.com/b.txt']) {
+				expect(await fetchWith(onlyThatUrl, `${KEY}/SECURITY/${other}`)).toEqual({
+					status: 403,
+					text: `application [${KEY}] policy error: policy url does not allow ${other}`,
+				});
+			}
+			expect(
+				(
+					await fetchWith(
+						{ ...forImage, ...onlyThatUrl },
+						`watermark=file:"${url}"/SECURITY/${image}`,
+					)
+				).status,
+			).toBe(200);
+			expect(
+				(
+					await fetchWith(
+						onlyThatUrl,
+						`watermark=file:"https://example.com/b.txt"/SECURITY/${image}`,
+					)
+				).text,
+			).toContain('policy url does not allow https://example.com/b.txt');
+
+			const process = (sources: string[], policy: Json) =>
+				postJson(`${emulator.url}/process`, {
+					apikey: KEY,
+					sources,
+					tasks: [
+						{ name: 'store', params: { location: 's3' } },
+						{ name: 'security', params: sign(policy) },
+					],
+				});
+			const storeThatUrl = { ...onlyThatUrl, call: ['store'] };
+			expect((await process([url], storeThatUrl)).status).toBe(200);
+			expect((await process(['https://example.com/b.txt'], storeThatUrl)).status).toBe(403);
+		});
 	});
 
 	describe('CDN and transformations', () => {

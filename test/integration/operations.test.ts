@@ -143,14 +143,16 @@ function inFields(fields: unknown): Credentials {
 }
 
 /**
- * A signed request carries a policy signed with the app secret, unexpired, allowing exactly `calls` (on `handle`);
- * an unsigned one carries nothing.
+ * A signed request carries a policy signed with the app secret, unexpired for at most the five minutes a request of
+ * the node's own needs, allowing exactly `calls` (on `handle`, for the URLs `url` matches); an unsigned one carries
+ * nothing.
  */
 function expectSigning(
 	signs: boolean,
 	credentials: Credentials,
 	calls: string[],
 	handle?: string,
+	url?: string,
 ): void {
 	if (!signs) {
 		expect(credentials).toEqual({ policy: undefined, signature: undefined });
@@ -162,8 +164,14 @@ function expectSigning(
 		string,
 		unknown
 	>;
-	expect(decoded).toEqual({ call: calls, expiry: expect.any(Number), ...(handle && { handle }) });
+	expect(decoded).toEqual({
+		call: calls,
+		expiry: expect.any(Number),
+		...(handle && { handle }),
+		...(url && { url }),
+	});
 	expect(decoded.expiry as number).toBeGreaterThan(Date.now() / 1000);
+	expect(decoded.expiry as number).toBeLessThanOrEqual(Date.now() / 1000 + 5 * 60 + 1);
 }
 
 /** The entries of a ZIP, walked through its local file headers; each entry's CRC-32 is checked against its bytes. */
@@ -218,7 +226,7 @@ describe.each([
 		expect(await storedMd5(file.handle)).toBe(md5(text));
 		const start = requestsSince(mark).find((entry) => entry.route === 'start');
 		expect(start?.body).toMatchObject({ apikey: apiKey, filename: 'hello.txt', size: text.length });
-		expectSigning(signs, inFields(start?.body), ['store']);
+		expectSigning(signs, inFields(start?.body), ['pick', 'store']);
 	});
 
 	it('upload from a loopback URL fetches it once and stores it as served', async () => {
@@ -243,7 +251,8 @@ describe.each([
 		const { tasks } = process.body as { tasks: Array<{ name: string; params: unknown }> };
 		expect(tasks.map((task) => task.name)).toEqual(signs ? ['store', 'security'] : ['store']);
 		expect(tasks[0].params).toEqual({ location: 's3', filename: 'visits.csv', path: 'imports/' });
-		expectSigning(signs, inFields(tasks[1]?.params), ['store']);
+		const sourcePattern = `^(?:${source.replace(/\./g, '\\.')})$`;
+		expectSigning(signs, inFields(tasks[1]?.params), ['pick', 'store'], undefined, sourcePattern);
 	});
 
 	it('upload from a remote URL stores what the emulator makes up for it, without any fetch', async () => {
@@ -382,7 +391,13 @@ describe.each([
 				`^/${apiKey}/urlscreenshot=width:800/${signs ? 'security=[^/]+/' : ''}https://www.example.com/pricing$`,
 			),
 		);
-		expectSigning(signs, inPath(request.path), ['read', 'convert']);
+		expectSigning(
+			signs,
+			inPath(request.path),
+			['read', 'convert'],
+			undefined,
+			'^(?:https://www\\.example\\.com/pricing)$',
+		);
 	});
 
 	it('a zip of two handles is a real ZIP holding both files under their names', async () => {
@@ -770,6 +785,97 @@ describe('least privilege: a policy for one handle does not open another', () =>
 		expect(wrongCall.status).toBe(403);
 		expect(await wrongCall.text()).toContain('policy does not allow the "remove" call');
 		expect(emulator.files.has(other.handle)).toBe(true);
+	});
+});
+
+describe('least privilege: a chain is signed for every file it reads, and only those', () => {
+	let client: Client;
+	let fixture: Fixture;
+	beforeEach(async () => {
+		client = clientFor(SECURED, SECRET);
+		fixture = await makeFixture();
+	});
+
+	/** The policy of the one request since `mark`, as the server received it. */
+	function receivedPolicy(mark: number): Record<string, unknown> {
+		const [request] = requestsSince(mark);
+		const { policy, signature } = inPath(request.path) as Required<Credentials>;
+		expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+		return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
+	}
+
+	it.each([
+		['a watermark', (other: string) => ({ name: 'watermark', params: { file: other } })],
+		[
+			'a collage',
+			(other: string) => ({ name: 'collage', params: { files: [other], width: 10, height: 10 } }),
+		],
+		['a fallback', (other: string) => ({ name: 'fallback', params: { handle: other } })],
+	])(
+		'%s of another stored file is served: its policy names no handle, since one policy names only one',
+		async (_, task) => {
+			const { file, other } = fixture;
+			const mark = emulator.requests.length;
+			const result = await client
+				.filelink(file.handle)
+				.transform()
+				.add(task(other.handle))
+				.download();
+
+			expect(await readAll(result.stream)).toEqual(Buffer.from('first file\n'));
+			const policy = receivedPolicy(mark);
+			expect(policy).toEqual({ call: ['read', 'convert'], expiry: expect.any(Number) });
+		},
+	);
+
+	it('a video conversion with another stored file as its watermark starts, and each poll is signed for both', async () => {
+		const { file, other } = fixture;
+		const mark = emulator.requests.length;
+		const conversion = await client
+			.filelink(file.handle)
+			.transform()
+			.videoConvert({ preset: 'h264', watermark_url: other.handle });
+
+		expect(conversion.lastStatus?.status).toBe('started');
+		expect(receivedPolicy(mark)).toEqual({
+			call: ['read', 'convert', 'store'],
+			expiry: expect.any(Number),
+		});
+	});
+
+	it('a watermark from a URL: the policy names the handle and that URL, and opens no other URL', async () => {
+		const { file } = fixture;
+		const mark = emulator.requests.length;
+		const chain = client
+			.filelink(file.handle)
+			.transform()
+			.add({ name: 'watermark', params: { file: REMOTE_URL } });
+		await readAll((await chain.download()).stream);
+
+		expect(receivedPolicy(mark)).toEqual({
+			call: ['read', 'convert'],
+			expiry: expect.any(Number),
+			handle: file.handle,
+			url: '^(?:https://files\\.example\\.com/notes/readme\\.txt)$',
+		});
+		const elsewhere = await fetch(
+			chain.url().replace(encodeURI(REMOTE_URL), 'https://files.example.com/notes/secret.txt'),
+		);
+		expect(elsewhere.status).toBe(403);
+		expect(await elsewhere.text()).toContain(
+			'policy url does not allow https://files.example.com/notes/secret.txt',
+		);
+	});
+
+	it('a URL of an external source reads that URL only: pointed at another, it is refused', async () => {
+		const shared = client.transformation({ url: REMOTE_URL }).add({ name: 'flip' }).url();
+		expect((await fetch(shared)).status).toBe(200);
+
+		const other = await fetch(shared.replace(REMOTE_URL, 'https://files.example.com/other.txt'));
+		expect(other.status).toBe(403);
+		expect(await other.text()).toContain(
+			'policy url does not allow https://files.example.com/other.txt',
+		);
 	});
 });
 

@@ -1,4 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -321,5 +323,168 @@ describe('without the app secret in the credential', () => {
 		);
 		expect(visibleText(run)).not.toContain(wrong);
 		expect(visibleText(run)).not.toContain(SECRET);
+	});
+});
+
+describe('Get Status signs only for the credential’s own CDN', () => {
+	it('refuses a status URL on another host before sending anything, and shows nothing of that host', async () => {
+		const hits: string[] = [];
+		const foreign = createServer((req, res) => {
+			hits.push(req.url ?? '');
+			res.writeHead(500, { 'Content-Type': 'text/plain' }).end('FOREIGN BODY, never to be shown');
+		});
+		await new Promise<void>((resolve) => foreign.listen(0, '127.0.0.1', resolve));
+		const { port } = foreign.address() as AddressInfo;
+		try {
+			const statusUrl = `http://127.0.0.1:${port}/video_convert=preset:h264/${photo.handle}`;
+			const run = await harness.run({
+				nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
+			});
+
+			const error = run.nodeError('Filestack');
+			expect(error?.name).toBe('NodeOperationError');
+			expect(error?.message).toBe(
+				`Status URL "${statusUrl}" is not on this credential's Filestack CDN (${emulator.url}); only a status URL of this application's conversions can be checked [item 0]`,
+			);
+			expect(hits).toEqual([]);
+			expect(visibleText(run)).not.toContain('FOREIGN BODY');
+		} finally {
+			foreign.closeAllConnections();
+			await new Promise<void>((resolve) => foreign.close(() => resolve()));
+		}
+	});
+});
+
+describe('a URL handed out is signed for what it reads only, for the lifetime asked', () => {
+	/** The policy of a URL's security segment, once its signature is checked against the app secret. */
+	function policyOf(url: unknown): Record<string, unknown> {
+		const match = /\/security=p:([^,/]+),s:([0-9a-f]+)\//.exec(decodeURIComponent(String(url)));
+		if (!match) throw new Error(`no security segment in ${String(url)}`);
+		const [, policy, signature] = match;
+		expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+		return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
+	}
+
+	/** The policy expires `minutes` after it was signed, during the run that just ended. */
+	function expectLifetime(policy: Record<string, unknown>, minutes: number): void {
+		const now = Date.now() / 1000;
+		expect(policy.expiry).toBeGreaterThan(now + minutes * 60 - 30);
+		expect(policy.expiry).toBeLessThanOrEqual(now + minutes * 60);
+	}
+
+	it('Transform of a URL: the URL is signed for that URL only, for 15 minutes by default', async () => {
+		const page = `${site.url}/logo.png`;
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'transform',
+					sourceType: 'url',
+					url: page,
+					chainInput: 'text',
+					taskChain: 'flip',
+				}),
+			],
+		});
+
+		const { url } = run.output('Filestack')[0].json;
+		const policy = policyOf(url);
+		expect(policy).toEqual({
+			call: ['read', 'convert'],
+			url: `^(?:${page.replace(/\./g, '\\.')})$`,
+			expiry: expect.any(Number),
+		});
+		expectLifetime(policy, 15);
+		expect((await fetch(String(url))).status).toBe(200);
+		const elsewhere = await fetch(String(url).replace(page, `${site.url}/other.png`));
+		expect(elsewhere.status).toBe(403);
+	});
+
+	it('Screenshot: the URL is signed for that page only', async () => {
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'screenshot',
+					url: 'https://example.com/',
+					urlLifetime: 60,
+				}),
+			],
+		});
+
+		const policy = policyOf(run.output('Filestack')[0].json.url);
+		expect(policy).toEqual({
+			call: ['read', 'convert'],
+			url: '^(?:https://example\\.com/)$',
+			expiry: expect.any(Number),
+		});
+		expectLifetime(policy, 60);
+	});
+
+	it('Transform of a stored file: the URL reads that file only, for the lifetime asked', async () => {
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'transform',
+					handle: photo.handle,
+					chainInput: 'text',
+					taskChain: 'flip',
+					urlLifetime: 5,
+				}),
+			],
+		});
+
+		const policy = policyOf(run.output('Filestack')[0].json.url);
+		expect(policy).toEqual({
+			call: ['read', 'convert'],
+			handle: photo.handle,
+			expiry: expect.any(Number),
+		});
+		expectLifetime(policy, 5);
+	});
+
+	it('Zip of several stored files: no handle can be named, so the lifetime asked is all that limits it', async () => {
+		const other = await freshFile();
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'zip',
+					files: [photo.handle, other],
+					urlLifetime: 120,
+				}),
+			],
+		});
+
+		const { url } = run.output('Filestack')[0].json;
+		const policy = policyOf(url);
+		expect(policy).toEqual({ call: ['read', 'convert'], expiry: expect.any(Number) });
+		expectLifetime(policy, 120);
+		expect((await fetch(String(url))).status).toBe(200);
+	});
+
+	it('Zip of a stored file and a URL: the URL is signed for that file and that URL', async () => {
+		const page = `${site.url}/logo.png`;
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'zip',
+					files: [photo.handle, page],
+				}),
+			],
+		});
+
+		const { url } = run.output('Filestack')[0].json;
+		const policy = policyOf(url);
+		expect(policy).toEqual({
+			call: ['read', 'convert'],
+			handle: photo.handle,
+			url: `^(?:${page.replace(/\./g, '\\.')})$`,
+			expiry: expect.any(Number),
+		});
+		expectLifetime(policy, 15);
+		expect((await fetch(String(url))).status).toBe(200);
 	});
 });

@@ -30,14 +30,20 @@ function fromPath(path: string): SignedRequest {
 	return readPolicy(match[1], match[2]);
 }
 
-function expectLeastPrivilege(signed: SignedRequest, calls: string[], handle?: string) {
+function expectLeastPrivilege(
+	signed: SignedRequest,
+	calls: string[],
+	handle?: string,
+	url?: string,
+) {
 	const expected = createHmac('sha256', SECRET).update(signed.policyB64).digest('hex');
 	expect(signed.signature).toBe(expected);
 	expect(signed.policy.call).toEqual(calls);
 	expect(signed.policy.handle).toBe(handle);
+	expect(signed.policy.url).toBe(url);
 	const now = Date.now() / 1000;
 	expect(signed.policy.expiry as number).toBeGreaterThan(now);
-	expect(signed.policy.expiry as number).toBeLessThanOrEqual(now + 15 * 60 + 1);
+	expect(signed.policy.expiry as number).toBeLessThanOrEqual(now + 5 * 60 + 1);
 }
 
 describe('Client: every request with an app secret carries a valid, unexpired, least-privilege policy', () => {
@@ -161,7 +167,7 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 		});
 	});
 
-	it('upload from URL: store, as the security task of /process', async () => {
+	it('upload from URL: pick and store for that URL only, as the security task of /process', async () => {
 		let body: { tasks: Array<{ name: string; params: Record<string, string> }> } = { tasks: [] };
 		nock(ORIGIN)
 			.post('/process', (b) => ((body = b as typeof body), true))
@@ -169,9 +175,12 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 		await client.uploadFromUrl('https://example.com/a.txt', { path: 'in/' });
 		expect(body.tasks[0]).toEqual({ name: 'store', params: { location: 's3', path: 'in/' } });
 		expect(body.tasks[1].name).toBe('security');
-		expectLeastPrivilege(readPolicy(body.tasks[1].params.policy, body.tasks[1].params.signature), [
-			'store',
-		]);
+		expectLeastPrivilege(
+			readPolicy(body.tasks[1].params.policy, body.tasks[1].params.signature),
+			['pick', 'store'],
+			undefined,
+			'^(?:https://example\\.com/a\\.txt)$',
+		);
 	});
 });
 

@@ -233,19 +233,19 @@ describe('validatePolicy', () => {
 });
 
 describe('leastPrivilege', () => {
-	it('allows only the given calls on the given handle for 15 minutes', () => {
+	it('allows only the given calls on the given handle for 5 minutes', () => {
 		const security = leastPrivilege('SECRET', {
 			call: ['read', 'convert'],
 			handle: 'HANDLE123',
 			now: 1_700_000_000,
 		});
 		expect(security.policy).toEqual({
-			expiry: 1_700_000_900,
+			expiry: 1_700_000_300,
 			call: ['read', 'convert'],
 			handle: 'HANDLE123',
 		});
 		expect(security.policyB64).toBe(
-			encodePolicy({ expiry: 1_700_000_900, call: ['read', 'convert'], handle: 'HANDLE123' }),
+			encodePolicy({ expiry: 1_700_000_300, call: ['read', 'convert'], handle: 'HANDLE123' }),
 		);
 		expect(security.signature).toBe(sign(security.policyB64, 'SECRET'));
 	});
@@ -268,8 +268,8 @@ describe('leastPrivilege', () => {
 		const before = Math.floor(Date.now() / 1000);
 		const { expiry } = leastPrivilege('SECRET', { call: ['read'] }).policy;
 		const after = Math.floor(Date.now() / 1000);
-		expect(expiry).toBeGreaterThanOrEqual(before + 900);
-		expect(expiry).toBeLessThanOrEqual(after + 900);
+		expect(expiry).toBeGreaterThanOrEqual(before + 300);
+		expect(expiry).toBeLessThanOrEqual(after + 300);
 	});
 
 	it('refuses unknown calls, no calls and lifetimes that are not positive whole seconds', () => {

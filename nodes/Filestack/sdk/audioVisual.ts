@@ -1,5 +1,9 @@
 import type { Client } from './client';
+import { getTask } from './catalogue';
 import { FilestackJobError, FilestackValidationError } from './errors';
+import { chainScope, type PolicyScope } from './policyScope';
+import { parseListText } from './taskChain';
+import { parseTaskChain, toSource, validateTasks } from './url';
 
 export interface ConversionStatus {
 	status: string;
@@ -23,7 +27,8 @@ const SECURITY_SEGMENT = /\/security=[^/]*(?=\/)/;
 
 /**
  * A running audio/video conversion (`video_convert`), polled on its status URL — the same URL that started it.
- * The status URL is kept unsigned; each poll is signed afresh, so a long wait never outlives its policy.
+ * The status URL is kept unsigned; each poll is signed afresh, so a long wait never outlives its policy. Only a
+ * URL on the credential's own CDN is ever polled: a signature never goes to another origin.
  */
 export class AudioVisual {
 	readonly statusUrl: string;
@@ -31,16 +36,19 @@ export class AudioVisual {
 	/** The status of the last poll (the start counts as one). */
 	lastStatus?: ConversionStatus;
 
+	/** `scope`: the handle and URLs the conversion reads, to which each poll's policy is limited. */
 	constructor(
 		private readonly client: Client,
 		statusUrl: string,
+		private readonly scope: PolicyScope,
 	) {
-		if (!/\/video_convert[=/]/.test(statusUrl)) {
-			throw new FilestackValidationError(
-				`"${statusUrl}" is not a Filestack video_convert status URL`,
-			);
-		}
-		this.statusUrl = statusUrl.replace(SECURITY_SEGMENT, '');
+		this.statusUrl = checkedStatusUrl(client, statusUrl);
+	}
+
+	/** A conversion started earlier, from its status URL: the policy of each poll covers what the URL reads. */
+	static resume(client: Client, statusUrl: string): AudioVisual {
+		const checked = checkedStatusUrl(client, statusUrl);
+		return new AudioVisual(client, checked, scopeOfStatusUrl(checked));
 	}
 
 	async status(): Promise<ConversionStatus> {
@@ -82,15 +90,65 @@ export class AudioVisual {
 		}
 	}
 
-	/** The security segment goes right before the source: an external URL, or else the handle at the end. */
+	/** The security segment goes right before the source: an external URL, or else the handle or list at the end. */
 	private signedUrl(): string {
-		const originLength = new URL(this.statusUrl).origin.length;
-		const path = this.statusUrl.slice(originLength);
-		const external = path.search(/\/(?:https?:|src:)/);
-		const sourceAt = originLength + (external >= 0 ? external : path.lastIndexOf('/'));
-		const handle = external >= 0 ? undefined : path.slice(path.lastIndexOf('/') + 1);
-		const security = this.client.sign(['read', 'convert', 'store'], { handle });
+		const security = this.client.sign(['read', 'convert', 'store'], this.scope);
 		if (!security) return this.statusUrl;
-		return `${this.statusUrl.slice(0, sourceAt)}/${security.urlSegment()}${this.statusUrl.slice(sourceAt)}`;
+		const at = sourceIndex(this.statusUrl);
+		return `${this.statusUrl.slice(0, at)}/${security.urlSegment()}${this.statusUrl.slice(at)}`;
+	}
+}
+
+/** The status URL without its security segment, once it is known to be a conversion on the credential's CDN. */
+function checkedStatusUrl(client: Client, statusUrl: string): string {
+	const unsigned = statusUrl.replace(SECURITY_SEGMENT, '');
+	if (!/\/video_convert[=/]/.test(unsigned)) {
+		throw new FilestackValidationError(
+			`Status URL "${unsigned}" is not a Filestack video_convert status URL`,
+		);
+	}
+	const cdn = new URL(client.endpoints.cdn).origin;
+	if (originOf(unsigned) !== cdn) {
+		throw new FilestackValidationError(
+			`Status URL "${unsigned}" is not on this credential's Filestack CDN (${cdn}); only a status URL of this application's conversions can be checked`,
+		);
+	}
+	return unsigned;
+}
+
+function originOf(url: string): string | undefined {
+	try {
+		return new URL(url).origin;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Where the source starts (the `/` before it): an external URL, or else the last segment. */
+function sourceIndex(statusUrl: string): number {
+	const originLength = new URL(statusUrl).origin.length;
+	const path = statusUrl.slice(originLength);
+	const external = path.search(/\/(?:https?:|src:)/);
+	return originLength + (external >= 0 ? external : path.lastIndexOf('/'));
+}
+
+/** What a status URL `<cdn>[/<apikey>]/<tasks…>/<source>` reads, read back from its tasks and source. */
+function scopeOfStatusUrl(statusUrl: string): PolicyScope {
+	const at = sourceIndex(statusUrl);
+	const sourceText = decoded(statusUrl.slice(at + 1));
+	const segments = decoded(statusUrl.slice(new URL(statusUrl).origin.length + 1, at)).split('/');
+	if (segments.length > 0 && !segments[0].includes('=') && !getTask(segments[0])) segments.shift();
+	const source = sourceText.startsWith('[')
+		? { sources: (parseListText(sourceText) ?? []).map(String) }
+		: toSource(sourceText);
+	return chainScope(source, validateTasks(parseTaskChain(segments.join('/'))));
+}
+
+/** Percent-decoded, or as it is when it holds a malformed escape. */
+function decoded(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
 	}
 }

@@ -4,7 +4,8 @@ import { FilestackValidationError } from './errors';
 import { Filelink } from './filelink';
 import { Http } from './http';
 import type { RetryPolicy } from './retry';
-import { leastPrivilege, PolicyCall, Security } from './security';
+import { exactly, type PolicyScope } from './policyScope';
+import { leastPrivilege, PolicyCall, Security, UPLOAD_CALLS } from './security';
 import { StoredFile, toStoredFile } from './storedFile';
 import { Transformation, TransformSource } from './transformation';
 import type { Transport } from './transport';
@@ -23,11 +24,6 @@ export interface ClientOptions {
 	endpoints: Endpoints;
 	transport: Transport;
 	retry?: RetryPolicy;
-}
-
-/** What a signed request may touch, beyond the calls: the handle it works on. */
-export interface PolicyScope {
-	handle?: string;
 }
 
 /** The entry point of the SDK, like the Python SDK's `Client`: holds the key, the endpoints and the signing secret. */
@@ -51,10 +47,13 @@ export class Client {
 		return this.#appSecret !== undefined;
 	}
 
-	/** A policy allowing only `calls` (on that handle), or undefined when the credential has no app secret. */
-	sign(calls: PolicyCall[], scope: PolicyScope = {}): Security | undefined {
+	/**
+	 * A policy allowing only `calls` (on that handle, for those URLs), living `ttlSeconds` (5 minutes by default),
+	 * or undefined when the credential has no app secret.
+	 */
+	sign(calls: PolicyCall[], scope: PolicyScope = {}, ttlSeconds?: number): Security | undefined {
 		return this.#appSecret
-			? leastPrivilege(this.#appSecret, { call: calls, handle: scope.handle })
+			? leastPrivilege(this.#appSecret, { call: calls, ...scope, ttlSeconds })
 			: undefined;
 	}
 
@@ -97,9 +96,9 @@ export class Client {
 		return this.transformation({ sources }).add({ name: 'zip' });
 	}
 
-	/** A conversion already started, resumed from its status URL. */
+	/** A conversion already started, resumed from its status URL (on this credential's CDN only). */
 	audioVisual(statusUrl: string): AudioVisual {
-		return new AudioVisual(this, statusUrl);
+		return AudioVisual.resume(this, statusUrl);
 	}
 
 	/** Streams bytes into a new file: multipart, with Intelligent Ingestion when asked or available. */
@@ -115,7 +114,7 @@ export class Client {
 	/** Stores the file at a public URL (the `/process` store task). */
 	async uploadFromUrl(url: string, store: StoreOptions = {}): Promise<StoredFile> {
 		validateStoreOptions(store);
-		const security = this.sign(['store']);
+		const security = this.sign([...UPLOAD_CALLS], { url: exactly([url]) });
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
 			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
 		];

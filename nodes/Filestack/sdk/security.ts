@@ -18,6 +18,9 @@ export const POLICY_CALLS = [
 
 export type PolicyCall = (typeof POLICY_CALLS)[number];
 
+/** Filestack's documentation names `pick` for uploading and `store` for storing: an upload asks for both. */
+export const UPLOAD_CALLS: readonly PolicyCall[] = ['pick', 'store'];
+
 /** A Filestack security policy (`url`, `path` and `container` are regular expressions). */
 export interface Policy {
 	/** Unix seconds. */
@@ -42,8 +45,11 @@ const POLICY_FIELDS: ReadonlySet<string> = new Set([
 	'maxSize',
 ]);
 
-/** Fifteen minutes: long enough for a slow upload or conversion request, short enough to be useless if leaked. */
-const DEFAULT_TTL_SECONDS = 15 * 60;
+/**
+ * Five minutes, for a request the node makes itself (each request and each poll is signed afresh): Filestack checks
+ * the policy when the request arrives, so only clock drift needs a margin; a leaked one is soon useless.
+ */
+const DEFAULT_TTL_SECONDS = 5 * 60;
 
 /**
  * The policy as the Python SDK encodes it: `json.dumps(policy, sort_keys=True)` (", " and ": " separators,
@@ -96,7 +102,7 @@ export interface LeastPrivilegeOptions {
 	call: PolicyCall[];
 	handle?: string;
 	url?: string;
-	/** How long the policy lives; 15 minutes by default. */
+	/** How long the policy lives; 5 minutes by default. */
 	ttlSeconds?: number;
 	/** Unix seconds; the current time by default. */
 	now?: number;

@@ -1,6 +1,7 @@
 import { AudioVisual } from './audioVisual';
 import type { Client } from './client';
 import { download, Download } from './download';
+import { chainScope, type PolicyScope } from './policyScope';
 import { PolicyCall, Security } from './security';
 import { StoredFile, toStoredFile } from './storedFile';
 import { Task, transformationUrl, validateTasks } from './url';
@@ -24,19 +25,19 @@ export class Transformation {
 	}
 
 	/**
-	 * The URL of the result, signed when the credential has an app secret: for `calls` only and this handle, or
-	 * with a Security of the caller's making. Validates every task first.
+	 * The URL of the result, signed when the credential has an app secret: for `calls` only, limited to what the
+	 * chain reads (see `scope`) and living `ttlSeconds` (5 minutes by default), or with a Security of the caller's
+	 * making. Validates every task first.
 	 */
-	url(signing: PolicyCall[] | Security = ['read', 'convert']): string {
-		validateTasks([...this.tasks]);
-		const handle = 'handle' in this.source ? this.source.handle : undefined;
-		return transformationUrl({
-			cdn: this.client.endpoints.cdn,
-			apiKey: this.client.apiKey,
-			source: this.source,
-			tasks: [...this.tasks],
-			security: signing instanceof Security ? signing : this.client.sign(signing, { handle }),
-		});
+	url(signing: PolicyCall[] | Security = ['read', 'convert'], ttlSeconds?: number): string {
+		return this.build(
+			signing instanceof Security ? signing : this.client.sign(signing, this.scope(), ttlSeconds),
+		);
+	}
+
+	/** Every handle and URL the chain reads, as far as a policy can be limited to them. */
+	scope(): PolicyScope {
+		return chainScope(this.source, validateTasks(this.tasks));
 	}
 
 	/** The processed file as a stream. */
@@ -52,11 +53,19 @@ export class Transformation {
 
 	/** Starts a `video_convert` of the source; the returned handle polls its status. */
 	async videoConvert(params: Record<string, unknown>): Promise<AudioVisual> {
-		const audioVisual = new AudioVisual(
-			this.client,
-			this.add({ name: 'video_convert', params }).url(['read', 'convert', 'store']),
-		);
+		const chain = this.add({ name: 'video_convert', params });
+		const audioVisual = new AudioVisual(this.client, chain.build(), chain.scope());
 		await audioVisual.status();
 		return audioVisual;
+	}
+
+	private build(security?: Security): string {
+		return transformationUrl({
+			cdn: this.client.endpoints.cdn,
+			apiKey: this.client.apiKey,
+			source: this.source,
+			tasks: [...this.tasks],
+			security,
+		});
 	}
 }

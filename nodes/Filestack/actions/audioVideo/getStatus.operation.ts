@@ -18,7 +18,8 @@ export const getStatus: Operation = {
 			default: '',
 			placeholder:
 				'e.g. https://cdn.filestackcontent.com/video_convert=preset:h264/2h25ZGRHTmSNxxVbVhVs',
-			description: 'The statusUrl returned by the Convert operation',
+			description:
+				"The statusUrl returned by the Convert operation; only a URL on this credential's Filestack CDN is accepted",
 		},
 	],
 	async execute(itemIndex, client) {

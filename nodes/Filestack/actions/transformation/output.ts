@@ -38,6 +38,16 @@ export const outputFields: INodeProperties[] = [
 		default: 'url',
 		description: 'What the operation returns',
 	},
+	{
+		displayName: 'URL Lifetime (Minutes)',
+		name: 'urlLifetime',
+		type: 'number',
+		typeOptions: { minValue: 1, numberPrecision: 0 },
+		default: 15,
+		description:
+			"How long the URL's signature lasts, when the credential has an app secret. The signature allows reading and processing only what the URL reads: its one stored file, its external URLs. A URL that reads several stored files (a Zip of handles, a collage or watermark of other files) cannot be limited to them, as a Filestack policy names one handle: whoever has it can read any file of the application until it expires, so keep it short.",
+		displayOptions: { show: { output: ['url'] } },
+	},
 	{ ...binaryPropertyProperty('output'), displayOptions: { show: { output: ['binary'] } } },
 	{ ...storeOptionsProperty(), displayOptions: { show: { output: ['store'] } } },
 ];
@@ -56,7 +66,11 @@ export async function deliver(
 			} as IDataObject,
 		};
 	}
-	if (output === 'url') return { json: { url: transformation.url(), tasks: chain } };
+	if (output === 'url') {
+		const minutes = context.getNodeParameter('urlLifetime', itemIndex, 15) as number;
+		const url = transformation.url(['read', 'convert'], Math.round(minutes * 60));
+		return { json: { url, tasks: chain } };
+	}
 
 	const file = await transformation.download();
 	const last = transformation.tasks[transformation.tasks.length - 1];

@@ -1,7 +1,7 @@
 import { uploadLocation } from '../endpoints';
 import { FilestackApiError } from '../errors';
 import { type Http, isJsonObject } from '../http';
-import type { PolicyCall } from '../security';
+import { type PolicyCall, UPLOAD_CALLS } from '../security';
 import { type StoredFile, toStoredFile } from '../storedFile';
 import type { HttpRequest } from '../transport';
 
@@ -147,6 +147,6 @@ export class UploadSession {
 
 /** A fresh policy for each request: a long upload may outlive a short-lived one. */
 function signature(sign: Signer | undefined): { policy?: string; signature?: string } {
-	const security = sign?.(['store']);
+	const security = sign?.([...UPLOAD_CALLS]);
 	return security ? { policy: security.policyB64, signature: security.signature } : {};
 }
