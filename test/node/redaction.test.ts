@@ -159,7 +159,7 @@ describe('a conversion that is not done in time', () => {
 		await emulator.close();
 	});
 
-	it('names its status URL with the API key hidden', async () => {
+	it('names its status URL with the API key hidden, which Get Status takes as shown', async () => {
 		emulator.faults.videoOutcome = 'stall';
 		const run = await harness.run(
 			{
@@ -183,5 +183,21 @@ describe('a conversion that is not done in time', () => {
 			`get its status later from ${emulator.url}/[redacted]/video_convert/${site.url}/talk.mov [item 0]`,
 		);
 		expect(visibleText(run)).not.toContain(CONVERTING.apiKey);
+
+		// That URL, copied as shown, is one Get Status takes: the key is the credential's own.
+		emulator.faults.videoOutcome = 'completed';
+		const shownUrl = /get its status later from (\S+) \[item 0\]$/.exec(error?.message ?? '')?.[1];
+		const resumed = await harness.run(
+			{
+				nodes: [
+					filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl: shownUrl }),
+				],
+			},
+			{ credentials: credentialsFor(emulator, CONVERTING) },
+		);
+		expect(resumed.output('Filestack')[0].json).toMatchObject({
+			status: 'completed',
+			statusUrl: `${emulator.url}/${CONVERTING.apiKey}/video_convert/${site.url}/talk.mov`,
+		});
 	});
 });
