@@ -1,8 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createClient } from '../helpers/client';
-import type { Client } from '../sdk/client';
 import { toNodeError } from '../helpers/errors';
+import type { Client } from '../sdk/client';
 import { resources } from './resources';
 
 /** Runs the chosen operation once per input item; each output item is paired with its input item. */

@@ -34,14 +34,14 @@ export function toNodeError(
 						itemIndex,
 					},
 				)
-			: new NodeOperationError(node, message, { itemIndex, description: describe(error) });
+			: new NodeOperationError(node, message, { itemIndex, description: networkAdvice(error) });
 	// n8n swaps a message that mentions a system error code (ECONNREFUSED, EPERM…) for a generic text of its own,
 	// which would lose the item and the call that failed: keep ours.
 	nodeError.message = message;
 	return nodeError;
 }
 
-function describe(error: unknown): string | undefined {
+function networkAdvice(error: unknown): string | undefined {
 	if (!(error instanceof FilestackNetworkError)) return undefined;
 	return error.bytesReceived === undefined
 		? 'Filestack could not be reached after several tries.'
