@@ -1,5 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { FilestackValidationError } from '../sdk/errors';
+import { checkFetchUrl } from '../sdk/fetchUrl';
+
 /** The handle of the file to work on; a whole Filestack URL is accepted too. */
 export const handleProperty: INodeProperties = {
 	displayName: 'Handle',
@@ -131,12 +134,58 @@ export function readStoreOptions(context: IExecuteFunctions, itemIndex: number):
 }
 
 /** A handle from the parameter, or from a Filestack URL pasted into it (its last path segment). */
-export function readHandle(context: IExecuteFunctions, itemIndex: number, name = 'handle'): string {
-	const value = String(context.getNodeParameter(name, itemIndex)).trim();
+export function readHandle(context: IExecuteFunctions, itemIndex: number): string {
+	const value = String(context.getNodeParameter('handle', itemIndex)).trim();
 	if (!/^https?:\/\//i.test(value)) return value;
-	const path = new URL(value).pathname.split('/').filter(Boolean);
-	return path[path.length - 1] ?? '';
+	const last = URL.canParse(value) ? new URL(value).pathname.split('/').filter(Boolean).pop() : '';
+	if (!last) {
+		throw new FilestackValidationError(
+			`Handle ${JSON.stringify(value)} is a URL without a file handle at the end of its path`,
+		);
+	}
+	return last;
 }
+
+/**
+ * A URL parameter Filestack is to fetch, checked by the one rule for them all (see sdk/fetchUrl.ts); `label` is
+ * the parameter's name in the editor, for the message.
+ */
+export function readUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	label: string,
+	storageAlias: boolean,
+): string {
+	const url = String(context.getNodeParameter('url', itemIndex)).trim();
+	checkFetchUrl(label, url, storageAlias);
+	return url;
+}
+
+/** A number parameter within bounds (and whole, if asked); `label` is its name in the editor, for the message. */
+export function readNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	parameter: { name: string; label: string; min: number; max: number; whole?: boolean },
+	fallback?: number,
+): number {
+	const { name, label, min, max, whole } = parameter;
+	const value = context.getNodeParameter(name, itemIndex, fallback) as unknown;
+	if (
+		typeof value !== 'number' ||
+		!Number.isFinite(value) ||
+		(whole && !Number.isInteger(value)) ||
+		value < min ||
+		value > max
+	) {
+		throw new FilestackValidationError(
+			`${label} must be a ${whole ? 'whole ' : ''}number from ${min} to ${max} (got ${JSON.stringify(value)})`,
+		);
+	}
+	return value;
+}
+
+/** The longest Expires In a policy may have: a hundred years, well within what a date can hold. */
+export const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
 
 /** What a transformation or conversion works on: a stored file (handle) or a public URL. */
 export function sourceProperties(
@@ -176,5 +225,5 @@ export function readSource(
 ): { handle: string } | { url: string } {
 	return context.getNodeParameter('sourceType', itemIndex) === 'handle'
 		? { handle: readHandle(context, itemIndex) }
-		: { url: (context.getNodeParameter('url', itemIndex) as string).trim() };
+		: { url: readUrl(context, itemIndex, 'URL', true) };
 }

@@ -2,16 +2,19 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { createClient } from '../helpers/client';
 import { toNodeError } from '../helpers/errors';
+import type { Client } from '../sdk/client';
 import { resources } from './resources';
 
 /** Runs the chosen operation once per input item; each output item is paired with its input item. */
 export async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const output: INodeExecutionData[] = [];
-	const client = await createClient(this);
+	// Made inside the loop, so that a credential the client refuses fails each item, which Continue On Fail honours.
+	let client: Client | undefined;
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
+			client ??= await createClient(this);
 			const resource = this.getNodeParameter('resource', itemIndex) as string;
 			const operationName = this.getNodeParameter('operation', itemIndex) as string;
 			const operation = resources[resource]?.operations[operationName];
@@ -20,7 +23,7 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 			const result = await operation.execute.call(this, itemIndex, client);
 			output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex);
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, [client?.apiKey]);
 			if (!this.continueOnFail()) throw nodeError;
 			// With `error` set, n8n keeps the whole error (description included) and, with "Continue (using error
 			// output)", routes the item to the error output; it makes the JSON `{ error: message }` itself.

@@ -2,33 +2,50 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
+import { redact } from './redact';
 
-/** Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item. */
+/**
+ * Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item, and neither
+ * shows the credential's secrets (`secrets`) or a policy, signature or key derived from them.
+ */
 export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex: number,
+	secrets: ReadonlyArray<string | undefined>,
 ): NodeApiError | NodeOperationError {
+	const hide = (text: string) => redact(text, secrets);
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
+		error.message = hide(error.message);
+		if (typeof error.description === 'string') error.description = hide(error.description);
 		return error;
 	}
-	if (error instanceof FilestackApiError) {
-		return new NodeApiError(node, { message: error.message, detail: error.detail } as JsonObject, {
-			message: `${error.message} [item ${itemIndex}]`,
-			description: explain(error),
-			httpCode: String(error.status),
-			itemIndex,
-		});
-	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
-		itemIndex,
-		description:
-			error instanceof FilestackNetworkError
-				? 'Filestack could not be reached after several tries.'
-				: undefined,
-	});
+	const message = `${hide(error instanceof Error ? error.message : String(error))} [item ${itemIndex}]`;
+	const nodeError =
+		error instanceof FilestackApiError
+			? new NodeApiError(
+					node,
+					{ message: hide(error.message), detail: hide(error.detail) } as JsonObject,
+					{
+						message,
+						description: explain(error),
+						httpCode: String(error.status),
+						itemIndex,
+					},
+				)
+			: new NodeOperationError(node, message, { itemIndex, description: networkAdvice(error) });
+	// n8n swaps a message that mentions a system error code (ECONNREFUSED, EPERM…) for a generic text of its own,
+	// which would lose the item and the call that failed: keep ours.
+	nodeError.message = message;
+	return nodeError;
+}
+
+function networkAdvice(error: unknown): string | undefined {
+	if (!(error instanceof FilestackNetworkError)) return undefined;
+	return error.bytesReceived === undefined
+		? 'Filestack could not be reached after several tries.'
+		: 'The connection broke while the file was arriving; running the node again downloads the file again.';
 }
 
 function explain(error: FilestackApiError): string | undefined {

@@ -1,6 +1,7 @@
 import { AudioVisual } from './audioVisual';
 import type { Endpoints } from './endpoints';
 import { FilestackValidationError } from './errors';
+import { checkFetchUrl } from './fetchUrl';
 import { Filelink } from './filelink';
 import { Http } from './http';
 import type { RetryPolicy } from './retry';
@@ -88,6 +89,7 @@ export class Client {
 
 	/** A screenshot of a web page, as a transformation that can be given more tasks, downloaded or stored. */
 	screenshot(url: string, params: Record<string, unknown> = {}): Transformation {
+		checkFetchUrl('The page URL', url, false);
 		return this.transformation({ url }).add({ name: 'urlscreenshot', params });
 	}
 
@@ -113,6 +115,7 @@ export class Client {
 
 	/** Stores the file at a public URL (the `/process` store task). */
 	async uploadFromUrl(url: string, store: StoreOptions = {}): Promise<StoredFile> {
+		checkFetchUrl('The URL', url, false);
 		validateStoreOptions(store);
 		const security = this.sign([...UPLOAD_CALLS], { url: exactly([url]) });
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [

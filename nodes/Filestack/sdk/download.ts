@@ -1,3 +1,4 @@
+import { FilestackNetworkError } from './errors';
 import type { Http } from './http';
 import type { ByteStream } from './transport';
 
@@ -13,15 +14,54 @@ export interface Download {
 export async function download(http: Http, what: string, url: string): Promise<Download> {
 	const response = await http.send(what, { method: 'GET', url, responseType: 'stream' });
 	const length = Number(response.headers['content-length']);
+	const size =
+		Number.isFinite(length) && response.headers['content-length'] !== undefined
+			? length
+			: undefined;
 	return {
-		stream: response.body as ByteStream,
+		stream: counted(response.body as ByteStream, what, size),
 		filename: filenameFrom(response.headers['content-disposition']),
 		mimetype: response.headers['content-type']?.split(';')[0].trim() || undefined,
-		size:
-			Number.isFinite(length) && response.headers['content-length'] !== undefined
-				? length
-				: undefined,
+		size,
 	};
+}
+
+/**
+ * The body, counted as it arrives: a connection that breaks ends it with a FilestackNetworkError naming how far the
+ * file got, and so does one that closes before the announced size. (It is not tried again: the bytes went on.)
+ */
+function counted(body: ByteStream, what: string, expected?: number): ByteStream {
+	let received = 0;
+	const cutOff = (cause: unknown) => new FilestackNetworkError(what, cause, { received, expected });
+	if (isNodeStream(body)) {
+		// A Node stream stays itself, for consumers that take only those (n8n's binary store); its events are watched.
+		const emit = body.emit.bind(body);
+		body.emit = (event: string | symbol, ...args: unknown[]) => {
+			if (event === 'data') received += (args[0] as Uint8Array).length;
+			if (event === 'error') return emit('error', cutOff(args[0]));
+			return emit(event, ...args);
+		};
+		return body;
+	}
+	return (async function* () {
+		try {
+			for await (const chunk of body) {
+				received += chunk.length;
+				yield chunk;
+			}
+		} catch (error) {
+			throw cutOff(error);
+		}
+		if (expected !== undefined && received < expected) {
+			throw cutOff('the connection closed before the end of the file');
+		}
+	})();
+}
+
+type NodeStream = ByteStream & { emit: (event: string | symbol, ...args: unknown[]) => boolean };
+
+function isNodeStream(body: ByteStream): body is NodeStream {
+	return typeof (body as Partial<NodeStream>).emit === 'function';
 }
 
 /** The file name of a Content-Disposition header, RFC 6266 `filename*=UTF-8''…` preferred. */

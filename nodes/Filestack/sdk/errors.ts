@@ -16,11 +16,17 @@ export class FilestackApiError extends Error {
 	}
 }
 
-/** A request that never got an answer after its retries (network error, timeout, cut-off body). */
+/** A request that never got an answer after its retries (network error, timeout), or a body cut off on its way. */
 export class FilestackNetworkError extends Error {
-	constructor(what: string, cause: unknown) {
-		super(`${what} failed: ${describe(cause)}`);
+	/** For a body cut off on its way: how many bytes of it had arrived. */
+	readonly bytesReceived?: number;
+
+	constructor(what: string, cause: unknown, cutOff?: { received: number; expected?: number }) {
+		const of = cutOff?.expected === undefined ? '' : ` of ${cutOff.expected}`;
+		const after = cutOff ? ` after ${cutOff.received}${of} bytes` : '';
+		super(`${what} failed${after}: ${describe(cause)}`);
 		this.name = 'FilestackNetworkError';
+		this.bytesReceived = cutOff?.received;
 	}
 }
 

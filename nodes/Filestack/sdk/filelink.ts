@@ -1,6 +1,7 @@
 import type { Client } from './client';
 import { download, Download } from './download';
 import { FilestackValidationError } from './errors';
+import { checkFetchUrl } from './fetchUrl';
 import type { PolicyCall } from './security';
 import { Transformation } from './transformation';
 import type { ByteStream } from './transport';
@@ -92,6 +93,7 @@ export class Filelink {
 		content: OverwriteContent,
 		base64decode = false,
 	): Promise<Record<string, unknown>> {
+		if ('url' in content) checkFetchUrl('The URL of the new content', content.url, false);
 		const security = this.client.mustSign('Overwriting a file', ['write'], { handle: this.handle });
 		const query = {
 			policy: security.policyB64,

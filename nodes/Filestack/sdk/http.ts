@@ -130,17 +130,44 @@ export async function toApiError(what: string, response: HttpResponse): Promise<
 	if (xmlMessage || xmlCode) {
 		return new FilestackApiError(
 			response.status,
-			[xmlCode, xmlMessage].filter(Boolean).join(': '),
+			decodeEntities([xmlCode, xmlMessage].filter(Boolean).join(': ')),
 			what,
 		);
 	}
-	return new FilestackApiError(response.status, excerpt(text), what);
+	return new FilestackApiError(response.status, excerpt(decodeEntities(text)), what);
 }
 
 function fromJson(what: string, status: number, body: Record<string, unknown>): FilestackApiError {
 	const detail = body.error ?? body.message ?? body.detail ?? JSON.stringify(body);
 	const correlationId = typeof body.c === 'string' ? body.c : undefined;
-	return new FilestackApiError(status, excerpt(String(detail)), what, correlationId);
+	return new FilestackApiError(
+		status,
+		excerpt(decodeEntities(String(detail))),
+		what,
+		correlationId,
+	);
+}
+
+const NAMED_ENTITIES = new Map([
+	['amp', '&'],
+	['lt', '<'],
+	['gt', '>'],
+	['quot', '"'],
+	['apos', "'"],
+	['nbsp', '\u00a0'],
+]);
+
+/** S3's XML escapes its text, and Filestack's answers sometimes HTML-escape theirs: `&apos;` is shown as `'`. */
+function decodeEntities(text: string): string {
+	return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, name: string) => {
+		const code = /^#x/i.test(name)
+			? parseInt(name.slice(2), 16)
+			: name.startsWith('#')
+				? parseInt(name.slice(1), 10)
+				: undefined;
+		if (code === undefined) return NAMED_ENTITIES.get(name.toLowerCase()) ?? entity;
+		return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity;
+	});
 }
 
 export function isJsonObject(body: unknown): body is Record<string, unknown> {

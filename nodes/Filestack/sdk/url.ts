@@ -1,5 +1,6 @@
 import { getTask, ParamValue, TaskSpec, ValueShape } from './catalogue';
 import { FilestackValidationError } from './errors';
+import { fetchUrlProblem } from './fetchUrl';
 import type { Security } from './security';
 import { parseListText } from './taskChain';
 
@@ -305,7 +306,7 @@ function encodeValue(value: unknown): string {
 }
 
 function isUrl(value: string): boolean {
-	return /^(https?|src):\/\/\S/i.test(value);
+	return fetchUrlProblem(value, true) === undefined;
 }
 
 function checkApiKey(apiKey: string | undefined): string {
@@ -327,10 +328,10 @@ function sourceSegment(source: Source): string {
 		return source.handle;
 	}
 	if ('url' in source) {
-		if (typeof source.url !== 'string' || !isUrl(source.url)) {
-			throw new FilestackValidationError(
-				`Invalid source URL ${show(source.url)}: it must start with http://, https:// or src://`,
-			);
+		const problem =
+			typeof source.url === 'string' ? fetchUrlProblem(source.url, true) : 'it is not text';
+		if (problem) {
+			throw new FilestackValidationError(`Invalid source URL ${show(source.url)}: ${problem}`);
 		}
 		return source.url;
 	}

@@ -1,4 +1,5 @@
 import type { Operation } from '../operation';
+import { REDACTED } from '../../helpers/redact';
 import { conversionJson } from './result';
 
 export const getStatus: Operation = {
@@ -23,9 +24,11 @@ export const getStatus: Operation = {
 		},
 	],
 	async execute(itemIndex, client) {
-		const conversion = client.audioVisual(
-			(this.getNodeParameter('statusUrl', itemIndex) as string).trim(),
-		);
+		// A status URL copied from a message has the API key redacted: it is this credential's key.
+		const statusUrl = (this.getNodeParameter('statusUrl', itemIndex) as string)
+			.trim()
+			.replace(`/${REDACTED}/`, `/${client.apiKey}/`);
+		const conversion = client.audioVisual(statusUrl);
 		return { json: conversionJson(conversion, await conversion.status()) };
 	},
 };

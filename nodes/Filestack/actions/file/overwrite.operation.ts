@@ -1,6 +1,6 @@
 import type { Operation } from '../operation';
 import { binarySource } from '../../helpers/binary';
-import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
+import { binaryPropertyProperty, handleProperty, readHandle, readUrl } from '../common';
 
 export const overwrite: Operation = {
 	option: {
@@ -57,7 +57,7 @@ export const overwrite: Operation = {
 		const from = this.getNodeParameter('contentSource', itemIndex) as 'binary' | 'url';
 		const content =
 			from === 'url'
-				? { url: this.getNodeParameter('url', itemIndex) as string }
+				? { url: readUrl(this, itemIndex, 'URL', false) }
 				: await binarySource(
 						this,
 						itemIndex,

@@ -2,8 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import { binarySource } from '../../helpers/binary';
-import type { StoreOptions } from '../../sdk/upload';
-import { binaryPropertyProperty, readStoreOptions, storeOptionsProperty } from '../common';
+import { MAX_CONCURRENCY, type StoreOptions } from '../../sdk/upload';
+import {
+	binaryPropertyProperty,
+	readNumber,
+	readStoreOptions,
+	storeOptionsProperty,
+} from '../common';
 
 export const upload: Operation = {
 	option: {
@@ -70,12 +75,18 @@ export const upload: Operation = {
 			displayName: 'Parallel Parts',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 20 },
+			typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY },
 			default: 4,
 			description: 'How many parts are sent at once; memory use grows by one part (8 MiB) for each',
 		},
 	],
 	async execute(itemIndex, client) {
+		const concurrency = readNumber(
+			this,
+			itemIndex,
+			{ name: 'concurrency', label: 'Parallel Parts', min: 1, max: MAX_CONCURRENCY, whole: true },
+			4,
+		);
 		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
 		const source = await binarySource(this, itemIndex, binaryPropertyName);
 		const store = readStoreOptions(this, itemIndex) as StoreOptions;
@@ -91,7 +102,7 @@ export const upload: Operation = {
 				mimetype: store.mimetype || source.mimetype,
 				store,
 				intelligent: this.getNodeParameter('intelligent', itemIndex) as 'auto' | 'on' | 'off',
-				concurrency: this.getNodeParameter('concurrency', itemIndex, 4) as number,
+				concurrency,
 			},
 		);
 		return { json: { ...stored } as IDataObject };

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import type { StoreOptions } from '../../sdk/upload';
-import { readStoreOptions, storeOptionsProperty } from '../common';
+import { readStoreOptions, readUrl, storeOptionsProperty } from '../common';
 
 export const uploadFromUrl: Operation = {
 	option: {
@@ -25,7 +25,7 @@ export const uploadFromUrl: Operation = {
 		storeOptionsProperty(),
 	],
 	async execute(itemIndex, client) {
-		const url = this.getNodeParameter('url', itemIndex) as string;
+		const url = readUrl(this, itemIndex, 'URL', false);
 		const stored = await client.uploadFromUrl(
 			url,
 			readStoreOptions(this, itemIndex) as StoreOptions,

@@ -1,4 +1,5 @@
 import type { Operation } from '../operation';
+import { MAX_EXPIRES_IN_SECONDS, readNumber } from '../common';
 import { Policy, POLICY_CALLS, PolicyCall, Security, validatePolicy } from '../../sdk/security';
 
 export const createPolicy: Operation = {
@@ -82,7 +83,12 @@ export const createPolicy: Operation = {
 		},
 	],
 	async execute(itemIndex, client) {
-		const expiresIn = this.getNodeParameter('expiresIn', itemIndex) as number;
+		const expiresIn = readNumber(this, itemIndex, {
+			name: 'expiresIn',
+			label: 'Expires In (Seconds)',
+			min: 1,
+			max: MAX_EXPIRES_IN_SECONDS,
+		});
 		const calls = this.getNodeParameter('calls', itemIndex, []) as PolicyCall[];
 		const restrictions = this.getNodeParameter('restrictions', itemIndex, {}) as Partial<Policy>;
 		const now = Math.floor(Date.now() / 1000);

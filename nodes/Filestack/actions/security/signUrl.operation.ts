@@ -1,7 +1,7 @@
 import type { Operation } from '../operation';
 import { leastPrivilege, POLICY_CALLS, PolicyCall } from '../../sdk/security';
 import { parseTaskChain } from '../../sdk/url';
-import { handleProperty, readHandle } from '../common';
+import { handleProperty, MAX_EXPIRES_IN_SECONDS, readHandle, readNumber } from '../common';
 
 export const signUrl: Operation = {
 	option: {
@@ -43,7 +43,14 @@ export const signUrl: Operation = {
 		const handle = readHandle(this, itemIndex);
 		const chain = (this.getNodeParameter('taskChain', itemIndex, '') as string).trim();
 		const calls = this.getNodeParameter('calls', itemIndex) as PolicyCall[];
-		const ttlSeconds = Math.round(this.getNodeParameter('expiresIn', itemIndex) as number);
+		const ttlSeconds = Math.round(
+			readNumber(this, itemIndex, {
+				name: 'expiresIn',
+				label: 'Expires In (Seconds)',
+				min: 1,
+				max: MAX_EXPIRES_IN_SECONDS,
+			}),
+		);
 		const security = client.security((secret) =>
 			leastPrivilege(secret, { call: calls, handle, ttlSeconds }),
 		);

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import { getTask } from '../../sdk/catalogue';
+import { readUrl } from '../common';
 import { deliver, outputFields } from './output';
 import { paramsCollection } from './taskFields';
 
@@ -28,7 +29,7 @@ export const screenshot: Operation = {
 		...outputFields,
 	],
 	async execute(itemIndex, client) {
-		const url = (this.getNodeParameter('url', itemIndex) as string).trim();
+		const url = readUrl(this, itemIndex, 'Page URL', false);
 		const params = this.getNodeParameter('screenshotOptions', itemIndex, {}) as IDataObject;
 		return await deliver(this, itemIndex, client.screenshot(url, params));
 	},

@@ -1,4 +1,6 @@
 import type { Operation } from '../operation';
+import { checkFetchUrl } from '../../sdk/fetchUrl';
+import { isHandle } from '../../sdk/url';
 import { deliver, outputFields } from './output';
 
 export const zip: Operation = {
@@ -27,6 +29,7 @@ export const zip: Operation = {
 		const files = (Array.isArray(value) ? value : String(value).split(','))
 			.map((file) => file.trim())
 			.filter(Boolean);
+		for (const file of files) if (!isHandle(file)) checkFetchUrl('Files', file, true);
 		return await deliver(this, itemIndex, client.zip(files));
 	},
 };

@@ -34,7 +34,7 @@ export const MIN_PART_SIZE = 5 * MiB;
 /** S3 takes at most 10,000 parts: a bigger file gets bigger parts. */
 const MAX_PARTS = 10_000;
 const DEFAULT_CONCURRENCY = 4;
-const MAX_CONCURRENCY = 20;
+export const MAX_CONCURRENCY = 20;
 const MODES: readonly IntelligentIngestion[] = ['auto', 'on', 'off'];
 
 /**

@@ -1,0 +1,117 @@
+import type { INodeParameters } from 'n8n-workflow';
+
+import { startEmulator, type Emulator } from '../emulator';
+import type { Harness } from '../harness';
+import { createHarness, filestackNode } from '../harness';
+import type { EmulatedApp, Site } from './support';
+import { credentialsFor, Seeder, startSite } from './support';
+
+// Every URL Filestack is to fetch passes one check before anything is sent: http(s) only (and src:// storage
+// aliases where Filestack's processing URLs take them), never a link-local address (the cloud metadata service).
+// The message names the parameter by its label.
+const APP: EmulatedApp = { apiKey: 'URL_INPUTS_KEY', appSecret: 'url-inputs-app-secret' };
+
+let emulator: Emulator;
+let harness: Harness;
+let seeder: Seeder;
+let site: Site;
+let handle: string;
+
+beforeAll(async () => {
+	emulator = await startEmulator({ apps: [APP] });
+	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
+	seeder = new Seeder(emulator);
+	site = await startSite({
+		'/a.txt': { type: 'text/plain', body: Buffer.from('from the site\n') },
+	});
+	handle = (await seeder.store(APP, Buffer.from('stored\n'), 'stored.txt', 'text/plain')).handle;
+});
+
+afterAll(async () => {
+	seeder.close();
+	await site.close();
+	await harness.close();
+	await emulator.close();
+});
+
+const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
+const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
+const LINK_LOCAL =
+	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
+
+const operations: Record<string, (url: string) => INodeParameters> = {
+	'Upload From URL': (url) => ({ resource: 'file', operation: 'uploadFromUrl', url }),
+	'Overwrite (URL)': (url) => ({
+		resource: 'file',
+		operation: 'overwrite',
+		handle,
+		contentSource: 'url',
+		url,
+	}),
+	Transform: (url) => ({
+		resource: 'transformation',
+		operation: 'transform',
+		sourceType: 'url',
+		url,
+		chainInput: 'text',
+		taskChain: 'flip',
+	}),
+	Convert: (url) => ({ resource: 'audioVideo', operation: 'convert', sourceType: 'url', url }),
+	Screenshot: (url) => ({ resource: 'transformation', operation: 'screenshot', url }),
+	Zip: (url) => ({ resource: 'transformation', operation: 'zip', files: [handle, url] }),
+};
+
+const refused: Array<[string, string, string, string]> = [
+	['Upload From URL', 'file:///etc/passwd', 'URL', HTTP_ONLY],
+	['Upload From URL', 'javascript:alert(1)', 'URL', HTTP_ONLY],
+	['Upload From URL', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Upload From URL', 'http://[fe80::1]/file', 'URL', LINK_LOCAL],
+	['Upload From URL', 'src://my-storage/a.txt', 'URL', HTTP_ONLY],
+	['Overwrite (URL)', 'file:///etc/passwd', 'URL', HTTP_ONLY],
+	['Overwrite (URL)', 'javascript:alert(1)', 'URL', HTTP_ONLY],
+	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', LINK_LOCAL],
+	['Transform', 'file:///etc/passwd', 'URL', WITH_ALIAS],
+	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', LINK_LOCAL],
+	['Screenshot', 'http://169.254.169.254/', 'Page URL', LINK_LOCAL],
+	['Screenshot', 'src://my-storage/page.html', 'Page URL', HTTP_ONLY],
+	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', LINK_LOCAL],
+	['Zip', 'file:///etc/passwd', 'Files', WITH_ALIAS],
+];
+
+describe('a URL input that Filestack should not fetch', () => {
+	it.each(refused)('%s refuses %s, naming the parameter %s', async (operation, url, label, why) => {
+		const first = emulator.requests.length;
+		const run = await harness.run({ nodes: [filestackNode(operations[operation](url))] });
+
+		expect(run.status).toBe('error');
+		const error = run.nodeError('Filestack');
+		expect(error?.name).toBe('NodeOperationError');
+		expect(error?.message).toBe(`${label} ${JSON.stringify(url)} is refused: ${why} [item 0]`);
+		expect(emulator.requests.length).toBe(first);
+	});
+});
+
+describe('a URL input Filestack may fetch', () => {
+	it('a loopback or private address goes on to Filestack, which fetches it from its own network', async () => {
+		const run = await harness.run({
+			nodes: [filestackNode(operations['Upload From URL'](`${site.url}/a.txt`))],
+		});
+
+		const [item] = run.output('Filestack');
+		expect(item.json).toMatchObject({ filename: 'a.txt', size: 14 });
+	});
+
+	it('a storage alias goes on where Filestack takes one (Transform)', async () => {
+		const run = await harness.run({
+			nodes: [filestackNode(operations.Transform('src://my-storage/a.jpg'))],
+		});
+
+		const [item] = run.output('Filestack');
+		const [base, rest] = String(item.json.url).split('/flip/');
+		expect(base).toBe(`${emulator.url}/${APP.apiKey}`);
+		expect(rest).toMatch(/^security=p:[^/]+,s:[0-9a-f]+\/src:\/\/my-storage\/a\.jpg$/);
+	});
+});
