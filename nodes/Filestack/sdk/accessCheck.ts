@@ -7,7 +7,7 @@ import { type Signer, type StartFields, UploadSession, type UploadTarget } from 
 /** What Filestack says about an API key and app secret. */
 export type Access =
 	| { verdict: 'accepted'; security: 'on' | 'off' }
-	/** Filestack answered 400, its answer to a start without a known API key. */
+	/** The Upload API answered 400, its answer to a start without a known API key. */
 	| { verdict: 'unknownApiKey'; error: FilestackApiError }
 	/** The app refuses unsigned requests, and there is no secret to sign with. */
 	| { verdict: 'secretNeeded' }
@@ -63,7 +63,9 @@ async function start(http: Http, target: UploadTarget, sign?: Signer): Promise<A
 	if (failure instanceof FilestackNetworkError)
 		return { verdict: 'unreachable', url, error: failure };
 	if (!(failure instanceof FilestackApiError)) throw failure;
-	if (failure.status === 403) return 'policyRefused';
-	if (failure.status === 400) return { verdict: 'unknownApiKey', error: failure };
+	// Only an error in the Upload API's own shape (with its correlation id) is Filestack's word on the credential.
+	const fromUploadApi = failure.correlationId !== undefined;
+	if (fromUploadApi && failure.status === 403) return 'policyRefused';
+	if (fromUploadApi && failure.status === 400) return { verdict: 'unknownApiKey', error: failure };
 	return { verdict: 'unexpectedAnswer', url, error: failure };
 }
