@@ -1,7 +1,6 @@
-import { createServer } from 'node:net';
-
 import type { ICredentialDataDecryptedObject, INodeType } from 'n8n-workflow';
 
+import { freePort } from '../e2e/services';
 import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import { createHarness, credentialTestOf } from '../harness';
@@ -56,15 +55,6 @@ function expectNothingSecretIn(message: string): void {
 		if (policy) expect(message).not.toContain(policy);
 		if (signature) expect(message).not.toContain(signature);
 	}
-}
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-	const server = createServer();
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as { port: number };
-	await new Promise<void>((resolve) => server.close(() => resolve()));
-	return port;
 }
 
 it('is the same test on both nodes that use the credential, whichever n8n finds first', () => {
@@ -160,7 +150,7 @@ it('passes when security is off but an app secret is set, and says the secret is
 });
 
 it('says Filestack cannot be reached, with the URL it tried', async () => {
-	const upload = `http://127.0.0.1:${await closedPort()}`;
+	const upload = `http://127.0.0.1:${await freePort()}`;
 	const result = await test(
 		{ apiKey: OPEN_KEY },
 		{ ...emulatorEndpoints(emulator.url), uploadUrl: upload },
