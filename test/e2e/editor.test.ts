@@ -144,6 +144,8 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 			await field('apiUrl').fill(`${emulator.url}/api`);
 			await dialog.getByTestId('credential-save-button').click();
 
+			// n8n shows the credential test's message under its banner's "More details".
+			await dialog.getByText('More details').click();
 			await dialog.getByText(SECRET_REFUSED).waitFor();
 			await dialog.getByTestId('parameter-input-apiKey').scrollIntoViewIfNeeded();
 			await editor.screenshot('credential-wrong-secret');
