@@ -17,8 +17,10 @@ import { createN8nHome, n8nFlavor, type N8nHome, type N8nServer } from './n8n';
 // Screenshots for the README go to docs/screenshots/.
 
 const API_KEY = 'E2E_EDITOR_KEY';
+const SECURED_KEY = 'E2E_SECURED_KEY';
+const SECURED_APP_SECRET = 'e2e-app-secret';
 /** An app with security on, whose secret the dialog is first given wrong. */
-const SECURED_APP = { apiKey: 'E2E_EDITOR_SECURED_KEY', appSecret: 'e2e-editor-app-secret' };
+const SECURED_APP = { apiKey: SECURED_KEY, appSecret: SECURED_APP_SECRET };
 const SECRET_REFUSED =
 	'The App Secret does not match: Filestack refuses the requests signed with it. Copy it again from the Developer Portal (Security → App Secret).';
 const CREDENTIAL_LABEL = 'Credential to connect with';
