@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -8,10 +7,6 @@ import type {
 } from 'n8n-workflow';
 
 import { leastPrivilege, UPLOAD_CALLS } from '../nodes/Filestack/sdk/security';
-
-/** The upload API base for each endpoint choice, as an n8n expression (used by the credential test). */
-const UPLOAD_BASE =
-	"={{ $credentials.endpoints === 'customUrls' ? $credentials.uploadUrl.replace(/\\/+$/, '') : $credentials.endpoints === 'customDomain' ? 'https://upload.' + $credentials.customDomain : 'https://upload.filestackapi.com' }}";
 
 export class FilestackApi implements ICredentialType {
 	name = 'filestackApi';
@@ -109,9 +104,9 @@ export class FilestackApi implements ICredentialType {
 	];
 
 	/**
-	 * Only the credential test goes through here: the nodes sign each request themselves with a policy scoped to
-	 * that call. The test starts a one-byte upload, which Filestack refuses for a wrong API key, and, when an app
-	 * secret is set, for a signature made with the wrong secret.
+	 * Requests n8n itself sends with this credential (the "Custom API Call" of the HTTP Request node) get a policy that
+	 * allows storing only. The nodes sign each request themselves, with a policy scoped to that call; the credential
+	 * test is the nodes' `filestackApiTest`.
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
@@ -125,21 +120,5 @@ export class FilestackApi implements ICredentialType {
 			...requestOptions,
 			body: { ...requestOptions.body, policy: security.policyB64, signature: security.signature },
 		};
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: UPLOAD_BASE,
-			url: '/multipart/start',
-			method: 'POST',
-			body: {
-				apikey: '={{ $credentials.apiKey }}',
-				filename: 'n8n-credential-test.txt',
-				mimetype: 'text/plain',
-				size: 1,
-				store: { location: 's3' },
-			},
-			json: true,
-		},
 	};
 }

@@ -8,6 +8,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { nodeProperties } from './actions/resources';
 import { route } from './actions/router';
+import { testFilestackCredential } from './helpers/credentialTest';
 
 export class Filestack implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,9 +24,12 @@ export class Filestack implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'filestackApi', required: true }],
+		credentials: [{ name: 'filestackApi', required: true, testedBy: 'filestackApiTest' }],
 		properties: nodeProperties,
 	};
+
+	// n8n runs the credential test of whichever node listing the credential it finds first: both carry it.
+	methods = { credentialTest: { filestackApiTest: testFilestackCredential } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this);

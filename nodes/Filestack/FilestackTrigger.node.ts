@@ -9,6 +9,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { FilestackCredentials } from './helpers/client';
+import { testFilestackCredential } from './helpers/credentialTest';
 import { DeliveryLog } from './trigger/deliveryLog';
 import { EVENTS, eventOf } from './trigger/events';
 import { verifyWebhookSignature, webhookTimestampAge } from './sdk/webhook';
@@ -32,7 +33,7 @@ export class FilestackTrigger implements INodeType {
 		defaults: { name: 'Filestack Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'filestackApi', required: true }],
+		credentials: [{ name: 'filestackApi', required: true, testedBy: 'filestackApiTest' }],
 		webhooks: [
 			{
 				name: 'default',
@@ -95,6 +96,9 @@ export class FilestackTrigger implements INodeType {
 			},
 		],
 	};
+
+	// n8n runs the credential test of whichever node listing the credential it finds first: both carry it.
+	methods = { credentialTest: { filestackApiTest: testFilestackCredential } };
 
 	// Filestack webhooks are configured in its Developer Portal only; there is nothing to register or remove here.
 	webhookMethods = {

@@ -17,6 +17,12 @@ import { createN8nHome, n8nFlavor, type N8nHome, type N8nServer } from './n8n';
 // Screenshots for the README go to docs/screenshots/.
 
 const API_KEY = 'E2E_EDITOR_KEY';
+const SECURED_KEY = 'E2E_SECURED_KEY';
+const SECURED_APP_SECRET = 'e2e-app-secret';
+/** An app with security on, whose secret the dialog is first given wrong. */
+const SECURED_APP = { apiKey: SECURED_KEY, appSecret: SECURED_APP_SECRET };
+const SECRET_REFUSED =
+	'The App Secret does not match: Filestack refuses the requests signed with it. Copy it again from the Developer Portal (Security → App Secret).';
 const CREDENTIAL_LABEL = 'Credential to connect with';
 /** A made-up handle, so that screenshots show a filled form. */
 const EXAMPLE_HANDLE = 'pHzYvFzXTKyV8mc3bp6w';
@@ -82,7 +88,7 @@ const describeOn1x = n8nFlavor() === '2.x' ? describe.skip : describe;
 
 describeOn1x('the editor of n8n 1.123.81', () => {
 	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
+		emulator = await startEmulator({ apps: [{ apiKey: API_KEY }, SECURED_APP] });
 		home = await createN8nHome({
 			env: {
 				N8N_DISABLE_UI: 'false',
@@ -111,7 +117,7 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 	});
 
 	prerequisite(
-		'creates the Filestack credential in its dialog, and the credential test reaches the emulator',
+		'creates the Filestack credential in its dialog, whose test says what is wrong and then passes',
 		async () => {
 			const { page } = editor;
 			const credentialType = new FilestackApi();
@@ -125,29 +131,39 @@ describeOn1x('the editor of n8n 1.123.81', () => {
 			await page.getByTestId('new-credential-type-button').click();
 
 			const dialog = page.getByTestId('editCredential-modal');
-			await dialog.getByTestId('parameter-input-apiKey').locator('input').fill(API_KEY);
+			const field = (name: string) =>
+				dialog.getByTestId(`parameter-input-${name}`).locator('input');
+			await field('apiKey').fill(SECURED_APP.apiKey);
+			await field('appSecret').fill('not-the-app-secret');
 			const endpoints = credentialType.properties.find(({ name }) => name === 'endpoints')!
 				.options as INodePropertyOptions[];
 			expect(await editor.openDropdown('endpoints', dialog)).toEqual(
 				endpoints.map(({ name }) => name),
 			);
 			await editor.pickOption(endpoints.find(({ value }) => value === 'customUrls')!.name);
-			await dialog.getByTestId('parameter-input-uploadUrl').locator('input').fill(emulator.url);
-			await dialog.getByTestId('parameter-input-cdnUrl').locator('input').fill(emulator.url);
-			await dialog
-				.getByTestId('parameter-input-apiUrl')
-				.locator('input')
-				.fill(`${emulator.url}/api`);
+			await field('uploadUrl').fill(emulator.url);
+			await field('cdnUrl').fill(emulator.url);
+			await field('apiUrl').fill(`${emulator.url}/api`);
 			await dialog.getByTestId('credential-save-button').click();
 
+			// n8n shows the credential test's message under its banner's "More details".
+			await dialog.getByText('More details').click();
+			await dialog.getByText(SECRET_REFUSED).waitFor();
+			await dialog.getByTestId('parameter-input-apiKey').scrollIntoViewIfNeeded();
+			await editor.screenshot('credential-wrong-secret');
+
+			await field('apiKey').fill(API_KEY);
+			await field('appSecret').fill('');
+			await dialog.getByTestId('credential-save-button').click();
 			await dialog.getByText('Connection tested successfully').waitFor();
+			expect(await dialog.getByText(SECRET_REFUSED).count()).toBe(0);
 			await editor.screenshot('credential');
 			await dialog.getByTestId('parameter-input-apiUrl').scrollIntoViewIfNeeded();
 			await editor.screenshot('credential-custom-urls');
-			const credentialTest = emulator.requests.find(({ path }) =>
-				path.startsWith('/multipart/start'),
-			);
-			expect(credentialTest?.body).toMatchObject({ apikey: API_KEY });
+			const tested = emulator.requests
+				.filter(({ path }) => path.startsWith('/multipart/start'))
+				.map(({ body }) => (body as { apikey?: string }).apikey);
+			expect(tested).toEqual([SECURED_APP.apiKey, SECURED_APP.apiKey, API_KEY]);
 			const stored = await editor.rest<Array<{ name: string; type: string }>>('/credentials');
 			expect(stored).toEqual([expect.objectContaining({ type: credentialType.name })]);
 			credentialName = stored[0].name;

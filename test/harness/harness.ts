@@ -8,7 +8,9 @@ import {
 	WorkflowExecute,
 } from 'n8n-core';
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
+	INodeCredentialTestResult,
 	INodeExecutionData,
 	INodeType,
 	IWebhookData,
@@ -20,6 +22,7 @@ import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-ma
 
 import { additionalData } from './additionalData';
 import { Container } from './container';
+import { runCredentialTest } from './credentialTest';
 import type { CredentialsByType } from './credentials';
 import { FixedCredentialsHelper } from './credentials';
 import type { BinaryMode } from './environment';
@@ -78,6 +81,11 @@ export interface Harness {
 	run(workflow: WorkflowSpec, options?: RunOptions): Promise<WorkflowRun>;
 	/** Calls a webhook trigger node's `webhook()` with a request, as n8n's webhook server does. */
 	webhook(node: NodeSpec, request: WebhookRequest, options?: WebhookOptions): Promise<WebhookCall>;
+	/** Presses "Test" in the credential dialog: runs the credential test n8n would run, on decrypted data. */
+	testCredential(
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	): Promise<INodeCredentialTestResult>;
 	/** Removes the temporary n8n user folder (and with it any binary data stored in filesystem mode). */
 	close(): Promise<void>;
 }
@@ -190,6 +198,8 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 			const result = await nodeType.webhook.call(context);
 			return { result, response: captured, request };
 		},
+
+		testCredential: async (type, data) => await runCredentialTest(loaded, type, data),
 
 		async close() {
 			// Every node execution context creates this service, whose cleanup interval would keep jest's worker alive.

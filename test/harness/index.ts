@@ -16,3 +16,4 @@ export type { WebhookRequest } from './webhookRequest';
 export type { CapturedResponse } from './webhookResponse';
 export { WorkflowRun } from './workflowRun';
 export { binaryBuffer, binarySha256, binaryStream, sha256, sha256OfFile } from './binary';
+export { credentialTestOf } from './credentialTest';

@@ -26,7 +26,8 @@ export async function createClient(context: IExecuteFunctions): Promise<Client> 
 	});
 }
 
-function endpointSettings(credentials: FilestackCredentials): EndpointSettings {
+/** The endpoint choice of a credential, as the SDK takes it. */
+export function endpointSettings(credentials: FilestackCredentials): EndpointSettings {
 	switch (credentials.endpoints) {
 		case 'customDomain':
 			return { endpoints: 'customDomain', customDomain: credentials.customDomain ?? '' };

@@ -1,3 +1,4 @@
+import { type Access, checkAccess } from './accessCheck';
 import { AudioVisual } from './audioVisual';
 import type { Endpoints } from './endpoints';
 import { FilestackValidationError } from './errors';
@@ -77,6 +78,15 @@ export class Client {
 			);
 		}
 		return createPolicy(this.#appSecret);
+	}
+
+	/** What Filestack says about the API key and the app secret: a probe upload, started and never continued. */
+	async checkAccess(): Promise<Access> {
+		return await checkAccess(
+			this.http.transport,
+			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
+			this.#appSecret ? (calls) => this.sign(calls) : undefined,
+		);
 	}
 
 	filelink(handle: string): Filelink {

@@ -87,7 +87,7 @@ function asBuffer(bytes: Uint8Array): Buffer {
 		: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-function parseBody(body: unknown, responseType: HttpRequest['responseType']): unknown {
+export function parseBody(body: unknown, responseType: HttpRequest['responseType']): unknown {
 	if (typeof body !== 'string' || responseType === 'text') return body;
 	if (body === '') return body;
 	try {
@@ -97,7 +97,7 @@ function parseBody(body: unknown, responseType: HttpRequest['responseType']): un
 	}
 }
 
-function lowerCaseHeaders(
+export function lowerCaseHeaders(
 	headers: IN8nHttpFullResponse['headers'],
 ): Record<string, string | undefined> {
 	const result: Record<string, string | undefined> = {};
