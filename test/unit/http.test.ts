@@ -36,7 +36,12 @@ describe('Http: retries and errors', () => {
 			.reply(502)
 			.post('/start')
 			.reply(200, { ok: true });
-		const body = await http.json('Start', { method: 'POST', url: `${ORIGIN}/start`, json: {} });
+		const body = await http.json('Start', {
+			method: 'POST',
+			url: `${ORIGIN}/start`,
+			json: {},
+			idempotent: true,
+		});
 		expect(body).toEqual({ ok: true });
 		expect(waits).toEqual([75, 150]);
 	});
@@ -57,7 +62,7 @@ describe('Http: retries and errors', () => {
 		nock(ORIGIN).get('/x').times(4).replyWithError('connect refused');
 		const failure = http.json('Metadata', { method: 'GET', url: `${ORIGIN}/x` });
 		await expect(failure).rejects.toBeInstanceOf(FilestackNetworkError);
-		await expect(failure).rejects.toThrow(/Metadata failed: connect refused/);
+		await expect(failure).rejects.toThrow(/^Metadata failed after 4 tries: connect refused/);
 		expect(waits).toHaveLength(3);
 	});
 
@@ -119,6 +124,7 @@ describe('Http: retries and errors', () => {
 		const response = await http.send('Overwrite', async () => ({
 			method: 'POST',
 			url: `${ORIGIN}/o`,
+			idempotent: true,
 			body: ++built === 1 ? 'first' : 'second',
 			responseType: 'text',
 		}));

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_RETRY } from '../sdk/retry';
+
 /** The handle of the file to work on; a whole Filestack URL is accepted too. */
 export const handleProperty: INodeProperties = {
 	displayName: 'Handle',
@@ -30,6 +32,25 @@ export function binaryPropertyProperty(purpose: 'input' | 'output'): INodeProper
 				default: 'data',
 				hint: 'The name of the output binary field to put the file in',
 			};
+}
+
+/**
+ * How long a call that stores a file waits for Filestack's answer, which comes only once Filestack has fetched or
+ * processed the file: a big file needs more than the default.
+ */
+export const storeTimeoutProperty: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	default: DEFAULT_RETRY.timeoutMs / 1000,
+	description:
+		'How long to wait for Filestack to answer. Filestack answers once it has fetched or processed the file: raise it for big files.',
+};
+
+export function readStoreTimeoutMs(context: IExecuteFunctions, itemIndex: number): number {
+	const seconds = context.getNodeParameter('timeout', itemIndex, DEFAULT_RETRY.timeoutMs / 1000);
+	return Number(seconds) * 1000;
 }
 
 /** Where and how Filestack stores a file (upload, upload from URL, store of a transformation). */

@@ -1,7 +1,11 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
+import {
+	FilestackApiError,
+	FilestackNetworkError,
+	FilestackUnknownOutcomeError,
+} from '../sdk/errors';
 
 /** Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item. */
 export function toNodeError(
@@ -24,11 +28,18 @@ export function toNodeError(
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
 		itemIndex,
-		description:
-			error instanceof FilestackNetworkError
-				? 'Filestack could not be reached after several tries.'
-				: undefined,
+		description: describeFailure(error),
 	});
+}
+
+function describeFailure(error: unknown): string | undefined {
+	if (error instanceof FilestackUnknownOutcomeError) {
+		return 'Filestack may have done it already: running the workflow again could do it twice.';
+	}
+	if (error instanceof FilestackNetworkError && error.tries > 1) {
+		return 'Filestack could not be reached after several tries.';
+	}
+	return undefined;
 }
 
 function explain(error: FilestackApiError): string | undefined {

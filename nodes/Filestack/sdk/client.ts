@@ -5,7 +5,7 @@ import { Filelink } from './filelink';
 import { Http } from './http';
 import type { RetryPolicy } from './retry';
 import { leastPrivilege, PolicyCall, Security } from './security';
-import { StoredFile, toStoredFile } from './storedFile';
+import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
 import { Transformation, TransformSource } from './transformation';
 import type { Transport } from './transport';
 import {
@@ -112,8 +112,12 @@ export class Client {
 		);
 	}
 
-	/** Stores the file at a public URL (the `/process` store task). */
-	async uploadFromUrl(url: string, store: StoreOptions = {}): Promise<StoredFile> {
+	/** Stores the file at a public URL (the `/process` store task); Filestack answers once it has fetched it. */
+	async uploadFromUrl(
+		url: string,
+		store: StoreOptions = {},
+		options: StoreCallOptions = {},
+	): Promise<StoredFile> {
 		validateStoreOptions(store);
 		const security = this.sign(['store']);
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
@@ -124,11 +128,16 @@ export class Client {
 				name: 'security',
 				params: { policy: security.policyB64, signature: security.signature },
 			});
-		const body = await this.http.json('Upload from URL', {
-			method: 'POST',
-			url: `${this.endpoints.cdn}/process`,
-			json: { apikey: this.apiKey, sources: [url], tasks },
-		});
+		const body = await this.http.json(
+			'Upload from URL',
+			{
+				method: 'POST',
+				url: `${this.endpoints.cdn}/process`,
+				json: { apikey: this.apiKey, sources: [url], tasks },
+				outcomeCheck: STORED_FILE_CHECK,
+			},
+			{ retry: { timeoutMs: options.timeoutMs } },
+		);
 		return toStoredFile(body);
 	}
 }

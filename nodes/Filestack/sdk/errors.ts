@@ -6,9 +6,16 @@ export class FilestackApiError extends Error {
 	/** Filestack's correlation id (`c` of an Upload API error body), for support requests. */
 	readonly correlationId?: string;
 
-	constructor(status: number, detail: string, what: string, correlationId?: string) {
+	constructor(
+		status: number,
+		detail: string,
+		what: string,
+		correlationId?: string,
+		/** Tries made, when the request was repeated. */
+		tries = 1,
+	) {
 		const id = correlationId ? ` (correlation id ${correlationId})` : '';
-		super(`${what} failed with HTTP ${status}: ${detail || 'no details given'}${id}`);
+		super(`${what} failed with HTTP ${status}${after(tries)}: ${detail || 'no details given'}${id}`);
 		this.name = 'FilestackApiError';
 		this.status = status;
 		this.detail = detail;
@@ -18,9 +25,27 @@ export class FilestackApiError extends Error {
 
 /** A request that never got an answer after its retries (network error, timeout, cut-off body). */
 export class FilestackNetworkError extends Error {
-	constructor(what: string, cause: unknown) {
-		super(`${what} failed: ${describe(cause)}`);
+	constructor(
+		what: string,
+		cause: unknown,
+		readonly tries = 1,
+	) {
+		super(`${what} failed${after(tries)}: ${describe(cause)}`);
 		this.name = 'FilestackNetworkError';
+	}
+}
+
+/**
+ * A call that creates, changes or deletes, which may have reached Filestack without an answer telling what it did.
+ * It is not sent again (that could do it twice): the user is told what to check instead.
+ */
+export class FilestackUnknownOutcomeError extends Error {
+	constructor(what: string, whatHappened: string, check: string) {
+		super(
+			`${what}: the request may have reached Filestack, but ${whatHappened}. Whether it took effect is unknown, ` +
+				`and it was not sent again, so as not to do it twice. ${check}`,
+		);
+		this.name = 'FilestackUnknownOutcomeError';
 	}
 }
 
@@ -40,7 +65,11 @@ export class FilestackValidationError extends Error {
 	}
 }
 
-function describe(cause: unknown): string {
+function after(tries: number): string {
+	return tries > 1 ? ` after ${tries} tries` : '';
+}
+
+export function describe(cause: unknown): string {
 	if (cause instanceof Error) {
 		const code = (cause as { code?: unknown }).code;
 		return typeof code === 'string' && !cause.message.includes(code)
