@@ -1,7 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_RETRY } from '../sdk/retry';
-
 /** The handle of the file to work on; a whole Filestack URL is accepted too. */
 export const handleProperty: INodeProperties = {
 	displayName: 'Handle',
@@ -43,14 +41,14 @@ export const storeTimeoutProperty: INodeProperties = {
 	name: 'timeout',
 	type: 'number',
 	typeOptions: { minValue: 1 },
-	default: DEFAULT_RETRY.timeoutMs / 1000,
+	// The SDK's per-request timeout (DEFAULT_RETRY.timeoutMs), in seconds.
+	default: 120,
 	description:
 		'How long to wait for Filestack to answer. Filestack answers once it has fetched or processed the file: raise it for big files.',
 };
 
 export function readStoreTimeoutMs(context: IExecuteFunctions, itemIndex: number): number {
-	const seconds = context.getNodeParameter('timeout', itemIndex, DEFAULT_RETRY.timeoutMs / 1000);
-	return Number(seconds) * 1000;
+	return Number(context.getNodeParameter('timeout', itemIndex)) * 1000;
 }
 
 /** Where and how Filestack stores a file (upload, upload from URL, store of a transformation). */

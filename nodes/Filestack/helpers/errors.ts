@@ -25,11 +25,15 @@ export function toNodeError(
 			itemIndex,
 		});
 	}
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, `${message} [item ${itemIndex}]`, {
+	const message = `${error instanceof Error ? error.message : String(error)} [item ${itemIndex}]`;
+	const nodeError = new NodeOperationError(node, message, {
 		itemIndex,
 		description: describeFailure(error),
 	});
+	// n8n swaps a message that mentions a network code (ECONNRESET, ETIMEDOUT, …) for a generic one, which names
+	// neither the call nor the item: ours says both, and what to do.
+	nodeError.message = message;
+	return nodeError;
 }
 
 function describeFailure(error: unknown): string | undefined {

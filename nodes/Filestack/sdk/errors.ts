@@ -15,7 +15,9 @@ export class FilestackApiError extends Error {
 		tries = 1,
 	) {
 		const id = correlationId ? ` (correlation id ${correlationId})` : '';
-		super(`${what} failed with HTTP ${status}${after(tries)}: ${detail || 'no details given'}${id}`);
+		super(
+			`${what} failed with HTTP ${status}${after(tries)}: ${detail || 'no details given'}${id}`,
+		);
 		this.name = 'FilestackApiError';
 		this.status = status;
 		this.detail = detail;

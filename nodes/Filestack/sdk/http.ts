@@ -43,7 +43,9 @@ export class Http {
 
 	/** The client's retry policy with a call's overrides (those given as undefined leave the setting as it is). */
 	policy(options: SendOptions = {}): RetryPolicy {
-		const overrides = Object.entries(options.retry ?? {}).filter(([, value]) => value !== undefined);
+		const overrides = Object.entries(options.retry ?? {}).filter(
+			([, value]) => value !== undefined,
+		);
 		return { ...this.retry, ...Object.fromEntries(overrides) };
 	}
 
@@ -82,7 +84,8 @@ export class Http {
 				if (kind === 'unanswered' && !repeatable) {
 					throw unknownOutcome(what, thisTry, `no answer came back (${describe(outcome.error)})`);
 				}
-				if (attempt >= policy.attempts) throw new FilestackNetworkError(what, outcome.error, attempt);
+				if (attempt >= policy.attempts)
+					throw new FilestackNetworkError(what, outcome.error, attempt);
 				mayHaveActed ||= kind === 'unanswered';
 				await this.pause(attempt, undefined, options);
 				continue;
