@@ -190,6 +190,17 @@ describe('Http: retries and errors', () => {
 		);
 	});
 
+	it('a legacy error answered 200 with a text fails a POST at once, as an error of Filestack', async () => {
+		const scope = nock(ORIGIN).post('/store').reply(200, 'Invalid Application');
+		const failure = http.json('Store', { method: 'POST', url: `${ORIGIN}/store` });
+		await expect(failure).rejects.toBeInstanceOf(FilestackApiError);
+		await expect(failure).rejects.toThrow(
+			'Store failed with HTTP 200: unexpected response: Invalid Application',
+		);
+		expect(scope.isDone()).toBe(true);
+		expect(waits).toEqual([]);
+	});
+
 	it('a DELETE answered 404 after a try that got no answer is done; a 404 at first is not', async () => {
 		nock(ORIGIN).delete('/f').replyWithError('socket hang up').delete('/f').reply(404, 'gone');
 		await expect(

@@ -112,7 +112,7 @@ export class Http {
 	/**
 	 * A 2xx JSON object. A success whose body is not a JSON object (cut off, or one of Filestack's legacy errors
 	 * answered with HTTP 200 and a text body) is a failure too, retried like a network error when the request is
-	 * idempotent; otherwise the work was done, but what it made is unknown.
+	 * idempotent. Otherwise a legacy error fails at once, and a cut-off answer leaves the outcome unknown.
 	 */
 	async json<T extends object = Record<string, unknown>>(
 		what: string,
@@ -125,7 +125,11 @@ export class Http {
 			if (isJsonObject(response.body)) return response.body as T;
 			const unexpected = `unexpected response: ${excerpt(String(response.body))}`;
 			if (!isIdempotent(request)) {
-				throw unknownOutcome(what, request, `its answer could not be read (${unexpected})`);
+				// JSON cut off: the work was done. A text: one of Filestack's legacy errors, nothing was done.
+				if (String(response.body).trimStart().startsWith('{')) {
+					throw unknownOutcome(what, request, `its answer could not be read (${unexpected})`);
+				}
+				throw new FilestackApiError(response.status, unexpected, what);
 			}
 			if (attempt >= policy.attempts) {
 				throw new FilestackApiError(response.status, unexpected, what, undefined, attempt);
