@@ -38,7 +38,7 @@ export class FilestackNetworkError extends Error {
 }
 
 /**
- * A call that creates, changes or deletes, which may have reached Filestack without an answer telling what it did.
+ * A call that creates or changes something, which may have reached Filestack without an answer telling what it did.
  * It is not sent again (that could do it twice): the user is told what to check instead.
  */
 export class FilestackUnknownOutcomeError extends Error {
