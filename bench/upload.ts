@@ -3,7 +3,11 @@
  * emulator, for throughput and for the client's memory.
  *
  *   npx tsc -p tsconfig.tools.json && node --expose-gc .build/bench/upload.js [--sizes 256,1024] [--repeat 3]
- *     [--transport n8n|node]
+ *     [--transport n8n|node] [--faulty-uploads 20]
+ *
+ * `--faulty-uploads N` runs instead N uploads of 1 GiB with the SDK's default retry policy under the faults of the
+ * upload tests (`UPLOAD_FAULTS`: a tenth of the part PUTs failing, a tenth cut off mid-body, 5 % 503 and 5 % 429
+ * on the Upload API), and checks that every stored file is byte-identical to the source (MD5).
  *
  * Upload: the SDK's streamed multipart upload against one raw PUT of the whole file (the presigned URL of a single
  * part, so the emulator spools and hashes the bytes exactly as it does each of the SDK's parts). Download: the
@@ -26,12 +30,23 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 
 import { Client } from '../nodes/Filestack/sdk/client';
+import { DEFAULT_PART_SIZE } from '../nodes/Filestack/sdk/upload';
 import type { ByteStream, Transport } from '../nodes/Filestack/sdk/transport';
 import { deterministicBytes } from '../test/harness/deterministicBytes';
 import { nodeTransport } from '../test/harness/nodeTransport';
 
 const MiB = 1024 * 1024;
 const API_KEY = 'BENCH_KEY';
+/** The faults of the upload tests (see test/emulator/faults.ts), for `--faulty-uploads`. */
+const UPLOAD_FAULTS = {
+	putFailureRate: 0.1,
+	putCutoffRate: 0.1,
+	apiFailureRate: 0.05,
+	apiFailureStatus: 503,
+	apiThrottleRate: 0.05,
+	retryAfterSeconds: 1,
+};
+const FAULTY_UPLOAD_SIZE = 1024 * MiB;
 const TARGETS = { uploadRatio: 0.75, downloadRatio: 0.8, rssGrowthMiB: 16, rssMaxMiB: 200 };
 /** The node reads n8n's binary store 1 MiB at a time (`getBinaryStream(id, 1 MiB)`); both contenders do here. */
 const READ_CHUNK = MiB;
@@ -61,8 +76,13 @@ async function main(): Promise<void> {
 			sizes: { type: 'string', default: '256,1024' },
 			repeat: { type: 'string', default: '3' },
 			transport: { type: 'string', default: 'n8n' },
+			'faulty-uploads': { type: 'string' },
 		},
 	});
+	if (values['faulty-uploads'] !== undefined) {
+		await faultyUploads(Math.max(1, Number(values['faulty-uploads'])), values.transport);
+		return;
+	}
 	const sizes = values.sizes.split(',').map((mib) => Math.round(Number(mib) * MiB));
 	const repeat = Math.max(1, Number(values.repeat));
 	const { transport, name } = await chooseTransport(values.transport);
@@ -128,6 +148,99 @@ async function main(): Promise<void> {
 	if (!ok) process.exitCode = 1;
 }
 
+/**
+ * `count` uploads of 1 GiB under UPLOAD_FAULTS, each checked by the MD5 of the stored file against the source's,
+ * with the SDK's default retry policy. Prints a line per upload (time, PUT tries and how many failed) and a verdict.
+ */
+async function faultyUploads(count: number, transportName: string): Promise<void> {
+	const { transport, name } = await chooseTransport(transportName);
+	const counted = countingPuts(transport);
+	const scratch = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+	const dir = await mkdtemp(join(scratch, 'filestack-bench-'));
+	const emulator = await startEmulator(dir, UPLOAD_FAULTS);
+	const client = new Client({
+		apiKey: API_KEY,
+		endpoints: { upload: emulator.url, cdn: emulator.url, api: `${emulator.url}/api` },
+		transport: counted,
+	});
+	print(`emulator ${emulator.url} with faults ${JSON.stringify(UPLOAD_FAULTS)}`);
+	print(`SDK transport: ${name}; ${count} uploads of 1 GiB, default retry policy`);
+	let identical = 0;
+	try {
+		const file = await writeSource(dir, FAULTY_UPLOAD_SIZE);
+		for (let run = 1; run <= count; run++) {
+			const before = { ...counted.stats };
+			const started = process.hrtime.bigint();
+			const outcome = await sdkUpload(client, file).then(
+				({ handle }) => ({ handle }),
+				(error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+			);
+			const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+			const puts = counted.stats.puts - before.puts;
+			const failed = counted.stats.failed - before.failed;
+			const tries = `${puts} PUTs for ${FAULTY_UPLOAD_SIZE / DEFAULT_PART_SIZE} parts, ${failed} failed (${((100 * failed) / puts).toFixed(1)} %)`;
+			if ('error' in outcome) {
+				print(
+					`upload ${run}/${count}: FAILED after ${seconds.toFixed(1)} s, ${tries}: ${outcome.error}`,
+				);
+				continue;
+			}
+			const metadata = await client.filelink(outcome.handle).metadata(['md5']);
+			const same = metadata.md5 === file.md5Hex;
+			if (same) identical++;
+			print(
+				`upload ${run}/${count}: ${seconds.toFixed(1)} s, ${tries}, MD5 ${same ? 'identical' : `DIFFERS (${String(metadata.md5)})`}`,
+			);
+			await retrying(
+				async () =>
+					await requestJson('DELETE', `${emulator.url}/api/file/${outcome.handle}?key=${API_KEY}`),
+			);
+		}
+	} finally {
+		emulator.process.kill('SIGTERM');
+		await rm(dir, { recursive: true, force: true });
+	}
+	const passed = identical === count;
+	print(
+		`${passed ? 'PASS' : 'FAIL'}  ${identical} of ${count} uploads of 1 GiB under faults stored byte-identical`,
+	);
+	if (!passed) process.exitCode = 1;
+}
+
+/** The transport, counting the part PUTs and those that failed (no answer, or not 2xx). */
+function countingPuts(
+	transport: Transport,
+): Transport & { stats: { puts: number; failed: number } } {
+	const stats = { puts: 0, failed: 0 };
+	return {
+		stats,
+		sleep: async (ms) => await transport.sleep(ms),
+		async request(request) {
+			if (request.method !== 'PUT') return await transport.request(request);
+			stats.puts++;
+			const answered = transport.request(request);
+			answered.then(
+				(response) => void (response.status >= 300 && stats.failed++),
+				() => void stats.failed++,
+			);
+			return await answered;
+		},
+	};
+}
+
+/** The benchmark's own calls to the faulty emulator, tried until they get through (20 tries, a second apart). */
+async function retrying<T>(call: () => Promise<T>): Promise<T> {
+	for (let attempt = 1; attempt < 20; attempt++) {
+		const outcome = await call().then(
+			(value) => ({ value }),
+			() => undefined,
+		);
+		if (outcome) return outcome.value;
+		await new Promise((resolve) => setTimeout(resolve, 1000));
+	}
+	return await call();
+}
+
 /** The transport the n8n node uses in production (its Transport on n8n-core's httpRequest helper), or Node's http. */
 async function chooseTransport(which: string): Promise<{ transport: Transport; name: string }> {
 	if (which === 'node')
@@ -143,10 +256,14 @@ async function chooseTransport(which: string): Promise<{ transport: Transport; n
 	};
 }
 
-async function startEmulator(dir: string): Promise<{ url: string; process: ChildProcess }> {
+async function startEmulator(
+	dir: string,
+	faults?: object,
+): Promise<{ url: string; process: ChildProcess }> {
 	const cli = join(__dirname, '..', 'test', 'emulator', 'cli.js');
+	const faultArgs = faults ? ['--faults', JSON.stringify(faults)] : [];
 	// Its own process, so that this process's memory is the client's alone.
-	const child = spawn(process.execPath, [cli, '--apikey', API_KEY], {
+	const child = spawn(process.execPath, [cli, '--apikey', API_KEY, ...faultArgs], {
 		stdio: ['ignore', 'pipe', 'inherit'],
 		env: { ...process.env, TMPDIR: dir },
 	});

@@ -59,7 +59,7 @@ describe('a network error', () => {
 
 		const error = failure(run);
 		expect(error.message).toMatch(
-			new RegExp(`^Download of ${HANDLE} failed: .*ECONNREFUSED.* \\[item 0\\]$`),
+			new RegExp(`^Download of ${HANDLE} failed after 6 tries: .*ECONNREFUSED.* \\[item 0\\]$`),
 		);
 		expect(error.description).toBe('Filestack could not be reached after several tries.');
 	});

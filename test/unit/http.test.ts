@@ -1,12 +1,17 @@
 import nock from 'nock';
 
-import { FilestackApiError, FilestackNetworkError } from '../../nodes/Filestack/sdk/errors';
+import {
+	FilestackApiError,
+	FilestackNetworkError,
+	FilestackUnknownOutcomeError,
+} from '../../nodes/Filestack/sdk/errors';
 import { Http } from '../../nodes/Filestack/sdk/http';
 import { backoffDelay, DEFAULT_RETRY, retryAfterMs } from '../../nodes/Filestack/sdk/retry';
 import { nodeTransport } from '../harness/nodeTransport';
 
 const ORIGIN = 'http://filestack.test';
 const policy = { ...DEFAULT_RETRY, attempts: 4, baseDelayMs: 100, maxDelayMs: 1_000 };
+const networkError = (message: string, code: string) => Object.assign(new Error(message), { code });
 
 describe('Http: retries and errors', () => {
 	let waits: number[];
@@ -36,7 +41,12 @@ describe('Http: retries and errors', () => {
 			.reply(502)
 			.post('/start')
 			.reply(200, { ok: true });
-		const body = await http.json('Start', { method: 'POST', url: `${ORIGIN}/start`, json: {} });
+		const body = await http.json('Start', {
+			method: 'POST',
+			url: `${ORIGIN}/start`,
+			json: {},
+			idempotent: true,
+		});
 		expect(body).toEqual({ ok: true });
 		expect(waits).toEqual([75, 150]);
 	});
@@ -57,7 +67,7 @@ describe('Http: retries and errors', () => {
 		nock(ORIGIN).get('/x').times(4).replyWithError('connect refused');
 		const failure = http.json('Metadata', { method: 'GET', url: `${ORIGIN}/x` });
 		await expect(failure).rejects.toBeInstanceOf(FilestackNetworkError);
-		await expect(failure).rejects.toThrow(/Metadata failed: connect refused/);
+		await expect(failure).rejects.toThrow(/^Metadata failed after 4 tries: connect refused/);
 		expect(waits).toHaveLength(3);
 	});
 
@@ -119,11 +129,97 @@ describe('Http: retries and errors', () => {
 		const response = await http.send('Overwrite', async () => ({
 			method: 'POST',
 			url: `${ORIGIN}/o`,
+			idempotent: true,
 			body: ++built === 1 ? 'first' : 'second',
 			responseType: 'text',
 		}));
 		expect(response.body).toBe('done');
 		expect(built).toBe(2);
+	});
+
+	describe('a request that is not idempotent (a POST unless marked)', () => {
+		const store = () =>
+			http.json('Store', { method: 'POST', url: `${ORIGIN}/store`, outcomeCheck: 'Look for it.' });
+
+		it('is tried again after a refusal: 429, 503, a refused connection, an unknown host', async () => {
+			nock(ORIGIN)
+				.post('/store')
+				.reply(429)
+				.post('/store')
+				.reply(503)
+				.post('/store')
+				.replyWithError(networkError('connect ECONNREFUSED', 'ECONNREFUSED'))
+				.post('/store')
+				.replyWithError(networkError('getaddrinfo ENOTFOUND', 'ENOTFOUND'))
+				.post('/store')
+				.reply(200, { url: 'u' });
+			const patient = new Http(transport, { ...policy, attempts: 5 }, () => 0.5);
+			await expect(
+				patient.json('Store', { method: 'POST', url: `${ORIGIN}/store` }),
+			).resolves.toEqual({ url: 'u' });
+			expect(waits).toHaveLength(4);
+		});
+
+		it.each([
+			[
+				'no answer',
+				() => nock(ORIGIN).post('/store').replyWithError('socket hang up'),
+				/no answer came back \(socket hang up\)/,
+			],
+			[
+				'a 504',
+				() => nock(ORIGIN).post('/store').reply(504, 'Gateway Timeout'),
+				/the answer was lost on the way \(Store failed with HTTP 504: Gateway Timeout\)/,
+			],
+			[
+				'an unreadable success',
+				() => nock(ORIGIN).post('/store').reply(200, '{"url": "ht'),
+				/its answer could not be read/,
+			],
+		])(
+			'fails after %s, once, saying the outcome is unknown and what to check',
+			async (_label, reply, cause) => {
+				const scope = reply();
+				const failure = store();
+				await expect(failure).rejects.toBeInstanceOf(FilestackUnknownOutcomeError);
+				await expect(failure).rejects.toThrow(cause);
+				await expect(failure).rejects.toThrow(/Whether it took effect is unknown.* Look for it\.$/);
+				expect(scope.isDone()).toBe(true);
+				expect(waits).toEqual([]);
+			},
+		);
+	});
+
+	it('a legacy error answered 200 with a text fails a POST at once, as an error of Filestack', async () => {
+		const scope = nock(ORIGIN).post('/store').reply(200, 'Invalid Application');
+		const failure = http.json('Store', { method: 'POST', url: `${ORIGIN}/store` });
+		await expect(failure).rejects.toBeInstanceOf(FilestackApiError);
+		await expect(failure).rejects.toThrow(
+			'Store failed with HTTP 200: unexpected response: Invalid Application',
+		);
+		expect(scope.isDone()).toBe(true);
+		expect(waits).toEqual([]);
+	});
+
+	it('a DELETE answered 404 after a try that got no answer is done; a 404 at first is not', async () => {
+		nock(ORIGIN).delete('/f').replyWithError('socket hang up').delete('/f').reply(404, 'gone');
+		await expect(
+			http.send('Delete', { method: 'DELETE', url: `${ORIGIN}/f` }),
+		).resolves.toMatchObject({
+			status: 404,
+		});
+		nock(ORIGIN).delete('/f').reply(404, 'File not found');
+		await expect(http.send('Delete', { method: 'DELETE', url: `${ORIGIN}/f` })).rejects.toThrow(
+			'Delete failed with HTTP 404: File not found',
+		);
+	});
+
+	it.each([
+		['an unsupported protocol', 'ftp://filestack.test/x', /Protocol "ftp:" not supported/],
+		['an invalid URL', 'http://[::1/x', /Invalid URL/],
+	])('%s fails at once', async (_label, url, cause) => {
+		await expect(http.send('X', { method: 'GET', url })).rejects.toThrow(cause);
+		expect(waits).toEqual([]);
 	});
 });
 

@@ -179,7 +179,7 @@ describe('chunk halving', () => {
 		const failure = upload(testBytes(5_415_034));
 		await expect(failure).rejects.toThrow(FilestackApiError);
 		await expect(failure).rejects.toThrow(
-			'Upload of part 1 (Intelligent Ingestion, down to chunks of 32 KiB) failed with HTTP 503: SlowDown',
+			'Upload of part 1 (Intelligent Ingestion, down to chunks of 32 KiB) failed with HTTP 503 after 4 tries: SlowDown',
 		);
 		const halves = [4_194_304, 2_097_152, 1_048_576, 524_288, 262_144, 131_072, 65_536];
 		// Four tries in all at 32 KiB: the test policy's `attempts`.

@@ -275,7 +275,9 @@ describe('retries', () => {
 			},
 		);
 		await expect(failure).rejects.toThrow(FilestackNetworkError);
-		await expect(failure).rejects.toThrow(/^Upload of part 1 failed: .*socket hang up/);
+		await expect(failure).rejects.toThrow(
+			/^Upload of part 1 failed after 4 tries: .*socket hang up/,
+		);
 		expect(api.of('upload').map((r) => r.json!.part)).toEqual([1, 1, 1, 1]);
 		// Part 1 in flight and part 2 read ahead: nothing more.
 		expect(stream.pulled).toBeLessThanOrEqual(10 * MiB + 100_003);

@@ -35,6 +35,25 @@ export function binaryPropertyProperty(purpose: 'input' | 'output'): INodeProper
 			};
 }
 
+/**
+ * How long a call that stores a file waits for Filestack's answer, which comes only once Filestack has fetched or
+ * processed the file: a big file needs more than the default.
+ */
+export const storeTimeoutProperty: INodeProperties = {
+	displayName: 'Timeout (Seconds)',
+	name: 'timeout',
+	type: 'number',
+	typeOptions: { minValue: 1 },
+	// The SDK's per-request timeout (DEFAULT_RETRY.timeoutMs), in seconds.
+	default: 120,
+	description:
+		'How long to wait for Filestack to answer. Filestack answers once it has fetched or processed the file: raise it for big files.',
+};
+
+export function readStoreTimeoutMs(context: IExecuteFunctions, itemIndex: number): number {
+	return Number(context.getNodeParameter('timeout', itemIndex)) * 1000;
+}
+
 /** Where and how Filestack stores a file (upload, upload from URL, store of a transformation). */
 export function storeOptionsProperty(extra: INodeProperties[] = []): INodeProperties {
 	return {

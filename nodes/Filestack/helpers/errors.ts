@@ -1,7 +1,11 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { FilestackApiError, FilestackNetworkError } from '../sdk/errors';
+import {
+	FilestackApiError,
+	FilestackNetworkError,
+	FilestackUnknownOutcomeError,
+} from '../sdk/errors';
 import { redact } from './redact';
 
 /**
@@ -34,18 +38,22 @@ export function toNodeError(
 						itemIndex,
 					},
 				)
-			: new NodeOperationError(node, message, { itemIndex, description: networkAdvice(error) });
+			: new NodeOperationError(node, message, { itemIndex, description: describeFailure(error) });
 	// n8n swaps a message that mentions a system error code (ECONNREFUSED, EPERM…) for a generic text of its own,
 	// which would lose the item and the call that failed: keep ours.
 	nodeError.message = message;
 	return nodeError;
 }
 
-function networkAdvice(error: unknown): string | undefined {
+function describeFailure(error: unknown): string | undefined {
+	if (error instanceof FilestackUnknownOutcomeError) {
+		return 'Filestack may have done it already: running the workflow again could do it twice.';
+	}
 	if (!(error instanceof FilestackNetworkError)) return undefined;
-	return error.bytesReceived === undefined
-		? 'Filestack could not be reached after several tries.'
-		: 'The connection broke while the file was arriving; running the node again downloads the file again.';
+	if (error.bytesReceived !== undefined) {
+		return 'The connection broke while the file was arriving; running the node again downloads the file again.';
+	}
+	return error.tries > 1 ? 'Filestack could not be reached after several tries.' : undefined;
 }
 
 function explain(error: FilestackApiError): string | undefined {

@@ -8,7 +8,7 @@ import { Http } from './http';
 import type { RetryPolicy } from './retry';
 import { exactly, type PolicyScope } from './policyScope';
 import { leastPrivilege, PolicyCall, Security, UPLOAD_CALLS } from './security';
-import { StoredFile, toStoredFile } from './storedFile';
+import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
 import { Transformation, TransformSource } from './transformation';
 import type { Transport } from './transport';
 import {
@@ -123,8 +123,12 @@ export class Client {
 		);
 	}
 
-	/** Stores the file at a public URL (the `/process` store task). */
-	async uploadFromUrl(url: string, store: StoreOptions = {}): Promise<StoredFile> {
+	/** Stores the file at a public URL (the `/process` store task); Filestack answers once it has fetched it. */
+	async uploadFromUrl(
+		url: string,
+		store: StoreOptions = {},
+		options: StoreCallOptions = {},
+	): Promise<StoredFile> {
 		checkFetchUrl('The URL', url, false);
 		validateStoreOptions(store);
 		const security = this.sign([...UPLOAD_CALLS], { url: exactly([url]) });
@@ -136,11 +140,16 @@ export class Client {
 				name: 'security',
 				params: { policy: security.policyB64, signature: security.signature },
 			});
-		const body = await this.http.json('Upload from URL', {
-			method: 'POST',
-			url: `${this.endpoints.cdn}/process`,
-			json: { apikey: this.apiKey, sources: [url], tasks },
-		});
+		const body = await this.http.json(
+			'Upload from URL',
+			{
+				method: 'POST',
+				url: `${this.endpoints.cdn}/process`,
+				json: { apikey: this.apiKey, sources: [url], tasks },
+				outcomeCheck: STORED_FILE_CHECK,
+			},
+			{ retry: { timeoutMs: options.timeoutMs } },
+		);
 		return toStoredFile(body);
 	}
 }

@@ -32,7 +32,8 @@ export async function download(http: Http, what: string, url: string): Promise<D
  */
 function counted(body: ByteStream, what: string, expected?: number): ByteStream {
 	let received = 0;
-	const cutOff = (cause: unknown) => new FilestackNetworkError(what, cause, { received, expected });
+	const cutOff = (cause: unknown) =>
+		new FilestackNetworkError(what, cause, 1, { received, expected });
 	if (isNodeStream(body)) {
 		// A Node stream stays itself, for consumers that take only those (n8n's binary store); its events are watched.
 		const emit = body.emit.bind(body);

@@ -101,11 +101,13 @@ export class Filelink {
 			base64decode: String(base64decode),
 		};
 		const what = `Overwrite of ${this.handle}`;
+		const outcomeCheck = `Check the metadata of ${this.handle} (size, checksum) to see whether it was overwritten.`;
 		const response =
 			'url' in content
 				? await this.client.http.send(what, {
 						method: 'POST',
 						url: this.fileApiUrl(),
+						outcomeCheck,
 						query,
 						headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 						body: new URLSearchParams({ url: content.url }).toString(),
@@ -114,6 +116,7 @@ export class Filelink {
 				: await this.client.http.send(what, async () => ({
 						method: 'POST',
 						url: this.fileApiUrl(),
+						outcomeCheck,
 						query,
 						headers: {
 							'Content-Type': content.mimetype ?? 'application/octet-stream',

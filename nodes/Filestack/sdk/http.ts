@@ -1,5 +1,19 @@
-import { FilestackApiError, FilestackNetworkError } from './errors';
-import { backoffDelay, DEFAULT_RETRY, isRetryableStatus, retryAfterMs, RetryPolicy } from './retry';
+import {
+	describe,
+	FilestackApiError,
+	FilestackNetworkError,
+	FilestackUnknownOutcomeError,
+} from './errors';
+import {
+	backoffDelay,
+	DEFAULT_RETRY,
+	isGatewayStatus,
+	isRefusalStatus,
+	isRetryableStatus,
+	noAnswerKind,
+	retryAfterMs,
+	RetryPolicy,
+} from './retry';
 import type { ByteStream, HttpRequest, HttpResponse, Transport } from './transport';
 
 /** How much of an error body is read to explain a failure. */
@@ -27,15 +41,23 @@ export class Http {
 		private readonly random: () => number = Math.random,
 	) {}
 
-	/** The client's retry policy with a call's overrides. */
+	/** The client's retry policy with a call's overrides (those given as undefined leave the setting as it is). */
 	policy(options: SendOptions = {}): RetryPolicy {
-		return { ...this.retry, ...options.retry };
+		const overrides = Object.entries(options.retry ?? {}).filter(
+			([, value]) => value !== undefined,
+		);
+		return { ...this.retry, ...Object.fromEntries(overrides) };
 	}
 
 	/**
 	 * Any 2xx response; `what` names the call in errors ("Multipart start", "Download of <handle>"). A request whose
 	 * body is a stream is given as a function, called again for each try, since a stream can be read only once.
 	 * An error thrown by that function ends the call at once: it is its own, already final, failure.
+	 *
+	 * A failure is tried again when that may help and cannot do the work twice: any request after a refusal (429,
+	 * 503, a refused connection, an unknown host), an idempotent one also after a try that got no answer or a 5xx.
+	 * A request that is not idempotent and may have reached Filestack fails with FilestackUnknownOutcomeError; an
+	 * error of the request itself (unsupported protocol, invalid URL) fails at once.
 	 */
 	async send(
 		what: string,
@@ -43,8 +65,11 @@ export class Http {
 		options: SendOptions = {},
 	): Promise<HttpResponse> {
 		const policy = this.policy(options);
+		/** A try may have done the work already (a DELETE answered 404 afterwards finds it done). */
+		let mayHaveActed = false;
 		for (let attempt = 1; ; attempt++) {
 			const thisTry = typeof request === 'function' ? await request() : request;
+			const repeatable = isIdempotent(thisTry);
 			const outcome = await this.transport
 				.request({ timeoutMs: policy.timeoutMs, ...thisTry })
 				.then(
@@ -52,26 +77,42 @@ export class Http {
 					(error: unknown) => ({ error }),
 				);
 			if ('error' in outcome) {
-				if (isCancellation(outcome.error) || attempt >= policy.attempts) {
-					throw new FilestackNetworkError(what, outcome.error);
+				const kind = noAnswerKind(outcome.error);
+				if (isCancellation(outcome.error) || kind === 'client side') {
+					throw new FilestackNetworkError(what, outcome.error, attempt);
 				}
+				if (kind === 'unanswered' && !repeatable) {
+					throw unknownOutcome(what, thisTry, `no answer came back (${describe(outcome.error)})`);
+				}
+				if (attempt >= policy.attempts)
+					throw new FilestackNetworkError(what, outcome.error, attempt);
+				mayHaveActed ||= kind === 'unanswered';
 				await this.pause(attempt, undefined, options);
 				continue;
 			}
 			const { response } = outcome;
 			if (response.status >= 200 && response.status < 300) return response;
+			if (response.status === 404 && mayHaveActed && thisTry.method === 'DELETE') return response;
 
-			const failure = await toApiError(what, response);
+			const failure = await toApiError(what, response, attempt);
+			if (!repeatable && isGatewayStatus(response.status)) {
+				throw unknownOutcome(what, thisTry, `the answer was lost on the way (${failure.message})`);
+			}
 			const asked = retryAfterMs(response.headers['retry-after'], Date.now());
 			if (asked !== undefined) retryAfterOf.set(failure, asked);
-			if (!isRetryableStatus(response.status) || attempt >= policy.attempts) throw failure;
+			const retryable = repeatable
+				? isRetryableStatus(response.status)
+				: isRefusalStatus(response.status);
+			if (!retryable || attempt >= policy.attempts) throw failure;
+			mayHaveActed ||= !isRefusalStatus(response.status);
 			await this.pause(attempt, failure, options);
 		}
 	}
 
 	/**
 	 * A 2xx JSON object. A success whose body is not a JSON object (cut off, or one of Filestack's legacy errors
-	 * answered with HTTP 200 and a text body) is a failure too, retried like a network error.
+	 * answered with HTTP 200 and a text body) is a failure too, retried like a network error when the request is
+	 * idempotent. Otherwise a legacy error fails at once, and a cut-off answer leaves the outcome unknown.
 	 */
 	async json<T extends object = Record<string, unknown>>(
 		what: string,
@@ -82,15 +123,24 @@ export class Http {
 		for (let attempt = 1; ; attempt++) {
 			const response = await this.send(what, { ...request, responseType: 'json' }, options);
 			if (isJsonObject(response.body)) return response.body as T;
+			const unexpected = `unexpected response: ${excerpt(String(response.body))}`;
+			if (!isIdempotent(request)) {
+				// JSON cut off: the work was done. A text: one of Filestack's legacy errors, nothing was done.
+				if (String(response.body).trimStart().startsWith('{')) {
+					throw unknownOutcome(what, request, `its answer could not be read (${unexpected})`);
+				}
+				throw new FilestackApiError(response.status, unexpected, what);
+			}
 			if (attempt >= policy.attempts) {
-				throw new FilestackApiError(
-					response.status,
-					`unexpected response: ${excerpt(String(response.body))}`,
-					what,
-				);
+				throw new FilestackApiError(response.status, unexpected, what, undefined, attempt);
 			}
 			await this.pause(attempt, undefined, options);
 		}
+	}
+
+	/** The same client with some settings of its retry policy changed (e.g. more tries for the requests of an upload). */
+	withRetry(overrides: Partial<RetryPolicy>): Http {
+		return new Http(this.transport, { ...this.retry, ...overrides }, this.random);
 	}
 
 	/**
@@ -105,6 +155,23 @@ export class Http {
 	}
 }
 
+/** Whether a request may be sent again after a try that got no answer: see `HttpRequest.idempotent`. */
+export function isIdempotent(request: HttpRequest): boolean {
+	return request.idempotent ?? request.method !== 'POST';
+}
+
+function unknownOutcome(
+	what: string,
+	request: HttpRequest,
+	whatHappened: string,
+): FilestackUnknownOutcomeError {
+	return new FilestackUnknownOutcomeError(
+		what,
+		whatHappened,
+		request.outcomeCheck ?? 'Check in Filestack whether it was done before running it again.',
+	);
+}
+
 /** Whether trying again may help: no answer at all, throttling (429) or server trouble (5xx). */
 export function isRetryableFailure(error: unknown): boolean {
 	if (error instanceof FilestackApiError) return isRetryableStatus(error.status);
@@ -112,15 +179,19 @@ export function isRetryableFailure(error: unknown): boolean {
 }
 
 /** Reads what Filestack said from an error response: `{"error","c"}` JSON, S3's XML `<Message>`, or plain text. */
-export async function toApiError(what: string, response: HttpResponse): Promise<FilestackApiError> {
+export async function toApiError(
+	what: string,
+	response: HttpResponse,
+	tries = 1,
+): Promise<FilestackApiError> {
 	const body = isStream(response.body)
 		? await readText(response.body, ERROR_BODY_LIMIT)
 		: response.body;
-	if (isJsonObject(body)) return fromJson(what, response.status, body);
+	if (isJsonObject(body)) return fromJson(what, response.status, body, tries);
 	const text = typeof body === 'string' ? body.trim() : '';
 	if (text.startsWith('{')) {
 		try {
-			return fromJson(what, response.status, JSON.parse(text) as Record<string, unknown>);
+			return fromJson(what, response.status, JSON.parse(text) as Record<string, unknown>, tries);
 		} catch {
 			// Not JSON after all: fall through to the plain text.
 		}
@@ -132,12 +203,25 @@ export async function toApiError(what: string, response: HttpResponse): Promise<
 			response.status,
 			decodeEntities([xmlCode, xmlMessage].filter(Boolean).join(': ')),
 			what,
+			undefined,
+			tries,
 		);
 	}
-	return new FilestackApiError(response.status, excerpt(decodeEntities(text)), what);
+	return new FilestackApiError(
+		response.status,
+		excerpt(decodeEntities(text)),
+		what,
+		undefined,
+		tries,
+	);
 }
 
-function fromJson(what: string, status: number, body: Record<string, unknown>): FilestackApiError {
+function fromJson(
+	what: string,
+	status: number,
+	body: Record<string, unknown>,
+	tries: number,
+): FilestackApiError {
 	const detail = body.error ?? body.message ?? body.detail ?? JSON.stringify(body);
 	const correlationId = typeof body.c === 'string' ? body.c : undefined;
 	return new FilestackApiError(
@@ -145,6 +229,7 @@ function fromJson(what: string, status: number, body: Record<string, unknown>): 
 		excerpt(decodeEntities(String(detail))),
 		what,
 		correlationId,
+		tries,
 	);
 }
 

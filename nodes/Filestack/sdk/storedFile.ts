@@ -11,6 +11,17 @@ export interface StoredFile {
 	[field: string]: unknown;
 }
 
+/** A call that stores a file and may take long: fetching a big remote file, or processing a big one. */
+export interface StoreCallOptions {
+	/** How long Filestack may take to answer, in milliseconds; the client's per-request timeout when not given. */
+	timeoutMs?: number;
+}
+
+/** What to check when a call that stores a file got no answer. */
+export const STORED_FILE_CHECK =
+	"Look for the new file among the application's files (Filestack dashboard) before running it again, " +
+	'which could store a second copy.';
+
 /** What the caller already knows about the file, for the fields a response leaves out. */
 export type KnownFileFields = Pick<StoredFile, 'filename' | 'size' | 'mimetype'>;
 

@@ -3,7 +3,7 @@ import type { Client } from './client';
 import { download, Download } from './download';
 import { chainScope, type PolicyScope } from './policyScope';
 import { PolicyCall, Security } from './security';
-import { StoredFile, toStoredFile } from './storedFile';
+import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
 import { Task, transformationUrl, validateTasks } from './url';
 
 /** What a chain of tasks works on: a stored file, a public URL (or `src://` alias), or several of them. */
@@ -46,9 +46,17 @@ export class Transformation {
 	}
 
 	/** Stores the processed file and returns it (the `store` task, signed, unlike the Python SDK). */
-	async store(params: Record<string, unknown> = {}): Promise<StoredFile> {
+	async store(
+		params: Record<string, unknown> = {},
+		options: StoreCallOptions = {},
+	): Promise<StoredFile> {
 		const url = this.add({ name: 'store', params }).url(['read', 'convert', 'store']);
-		return toStoredFile(await this.client.http.json('Store', { method: 'POST', url }));
+		const body = await this.client.http.json(
+			'Store',
+			{ method: 'POST', url, outcomeCheck: STORED_FILE_CHECK },
+			{ retry: { timeoutMs: options.timeoutMs } },
+		);
+		return toStoredFile(body);
 	}
 
 	/** Starts a `video_convert` of the source; the returned handle polls its status. */

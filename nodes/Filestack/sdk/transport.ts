@@ -21,6 +21,14 @@ export interface HttpRequest {
 	/** How to read the response body (default `json`); `json` falls back to text when the body is not JSON. */
 	responseType?: 'json' | 'text' | 'stream';
 	timeoutMs?: number;
+	/**
+	 * Whether sending it again does no more than sending it once, so that a try without an answer may be repeated.
+	 * By default GET, HEAD, PUT and DELETE are (a repeated DELETE that answers 404 finds the work done) and POST is
+	 * not: such a request is repeated only where Filestack cannot have received it.
+	 */
+	idempotent?: boolean;
+	/** For a request that is not idempotent: what to check when it may have reached Filestack but no answer came. */
+	outcomeCheck?: string;
 }
 
 export interface HttpResponse<Body = unknown> {

@@ -2,7 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
 import type { StoreOptions } from '../../sdk/upload';
-import { readStoreOptions, readUrl, storeOptionsProperty } from '../common';
+import {
+	readStoreOptions,
+	readStoreTimeoutMs,
+	readUrl,
+	storeOptionsProperty,
+	storeTimeoutProperty,
+} from '../common';
 
 export const uploadFromUrl: Operation = {
 	option: {
@@ -23,12 +29,14 @@ export const uploadFromUrl: Operation = {
 			description: 'The public URL of the file; Filestack fetches it itself',
 		},
 		storeOptionsProperty(),
+		storeTimeoutProperty,
 	],
 	async execute(itemIndex, client) {
 		const url = readUrl(this, itemIndex, 'URL', false);
 		const stored = await client.uploadFromUrl(
 			url,
 			readStoreOptions(this, itemIndex) as StoreOptions,
+			{ timeoutMs: readStoreTimeoutMs(this, itemIndex) },
 		);
 		return { json: { ...stored } as IDataObject };
 	},

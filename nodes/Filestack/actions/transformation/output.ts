@@ -9,7 +9,13 @@ import { toBinary } from '../../helpers/binary';
 import { readText } from '../../sdk/http';
 import type { Transformation } from '../../sdk/transformation';
 import { getTask } from '../../sdk/catalogue';
-import { binaryPropertyProperty, readStoreOptions, storeOptionsProperty } from '../common';
+import {
+	binaryPropertyProperty,
+	readStoreOptions,
+	readStoreTimeoutMs,
+	storeOptionsProperty,
+	storeTimeoutProperty,
+} from '../common';
 
 /** What a transformation, screenshot or zip gives back: its URL, the processed file, or a stored copy. */
 export const outputFields: INodeProperties[] = [
@@ -50,6 +56,7 @@ export const outputFields: INodeProperties[] = [
 	},
 	{ ...binaryPropertyProperty('output'), displayOptions: { show: { output: ['binary'] } } },
 	{ ...storeOptionsProperty(), displayOptions: { show: { output: ['store'] } } },
+	{ ...storeTimeoutProperty, displayOptions: { show: { output: ['store'] } } },
 ];
 
 export async function deliver(
@@ -62,7 +69,9 @@ export async function deliver(
 	if (output === 'store') {
 		return {
 			json: {
-				...(await transformation.store(readStoreOptions(context, itemIndex))),
+				...(await transformation.store(readStoreOptions(context, itemIndex), {
+					timeoutMs: readStoreTimeoutMs(context, itemIndex),
+				})),
 			} as IDataObject,
 		};
 	}

@@ -50,7 +50,10 @@ export async function uploadStream(
 	options: UploadOptions,
 ): Promise<StoredFile> {
 	try {
-		return await upload(http, target, source, options);
+		const policy = http.policy();
+		// Each of an upload's many requests gets the upload's budget of tries (RetryPolicy.uploadAttempts).
+		const uploadHttp = http.withRetry({ attempts: policy.uploadAttempts ?? policy.attempts });
+		return await upload(uploadHttp, target, source, options);
 	} finally {
 		await close(source.stream);
 	}

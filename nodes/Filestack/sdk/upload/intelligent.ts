@@ -68,7 +68,7 @@ export async function uploadIntelligentPart(
 		}
 		if (!isRetryableFailure(failure)) throw failure;
 		if (!chunkSize.shrink(chunk.length) && ++failuresAtFloor >= http.policy().attempts) {
-			throw givenUp(part.number, failure);
+			throw givenUp(part.number, failure, failuresAtFloor);
 		}
 		await http.pause(Math.max(1, failuresAtFloor), failure);
 	} while (offset < part.bytes.length);
@@ -93,9 +93,9 @@ async function sendChunk(
 	await http.send(`Upload of ${where}`, putRequest(target, chunk), { retry: { attempts: 1 } });
 }
 
-function givenUp(part: number, cause: unknown): Error {
+function givenUp(part: number, cause: unknown, tries: number): Error {
 	const what = `Upload of part ${part} (Intelligent Ingestion, down to chunks of ${MIN_CHUNK_SIZE / 1024} KiB)`;
 	return cause instanceof FilestackApiError
-		? new FilestackApiError(cause.status, cause.detail, what, cause.correlationId)
-		: new FilestackNetworkError(what, cause);
+		? new FilestackApiError(cause.status, cause.detail, what, cause.correlationId, tries)
+		: new FilestackNetworkError(what, cause, tries);
 }

@@ -56,6 +56,8 @@ export class UploadSession {
 		const response = await http.json('Multipart start', {
 			method: 'POST',
 			url: `${target.uploadBase}/multipart/start`,
+			// A second start only leaves an unused upload behind, which Filestack discards.
+			idempotent: true,
 			json: {
 				apikey: target.apiKey,
 				...start,
@@ -92,11 +94,15 @@ export class UploadSession {
 		);
 	}
 
-	/** A POST to `/multipart/<call>` with the fields every call of this upload carries, plus `fields`. */
+	/**
+	 * A POST to `/multipart/<call>` with the fields every call of this upload carries, plus `fields`. Each may be
+	 * repeated: a part URL is asked afresh, a part committed again, and complete is meant to be asked until done.
+	 */
 	request(call: Call, fields: Record<string, unknown>): HttpRequest {
 		return {
 			method: 'POST',
 			url: `${this.base}/multipart/${call}`,
+			idempotent: true,
 			headers: this.locationRegion ? { 'Filestack-Upload-Region': this.locationRegion } : undefined,
 			json: {
 				apikey: this.target.apiKey,
