@@ -167,6 +167,56 @@ describe('upload', () => {
 	});
 });
 
+describe('upload: what Filestack and storage receive through n8n', () => {
+	it.each([
+		['a regular upload', OPEN, 'off'],
+		['Intelligent Ingestion', INGESTION, 'on'],
+	] as const)(
+		'puts every part of %s with only the headers Filestack handed out',
+		async (_, app, intelligent) => {
+			const content = randomBytes(200_000);
+			await outputOf(
+				[
+					source([{ binary: { data: bytes(content, 'parts.bin') } }]),
+					filestackNode({ resource: 'file', operation: 'upload', intelligent }),
+				],
+				{ credentials: credentialsFor(emulator, app) },
+			);
+
+			const puts = emulator.requests.filter(({ route }) => route === 'put');
+			expect(puts.length).toBeGreaterThan(0);
+			for (const { headers, query } of puts) {
+				expect(headers['content-type']).toBeUndefined();
+				expect(headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+				expect(headers.authorization).toContain(`Signature=${query['X-Amz-Signature']}`);
+			}
+		},
+	);
+
+	it('repeats a complete answered 202 byte for byte, signed once', async () => {
+		emulator.faults.complete202Count = 2;
+		const content = randomBytes(50_000);
+		const [{ json }] = await outputOf(
+			[
+				source([{ binary: { data: bytes(content, 'assembled.bin') } }]),
+				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off' }),
+			],
+			secured(),
+		);
+
+		const completes = emulator.requests.filter(({ route }) => route === 'complete');
+		expect(completes).toHaveLength(3);
+		expect(completes[0].body).toMatchObject({
+			policy: expect.any(String),
+			signature: expect.any(String),
+		});
+		for (const again of completes.slice(1)) expect(again.rawBody).toBe(completes[0].rawBody);
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
+});
+
 describe('upload from URL', () => {
 	it('has Filestack store the file at each URL, in order', async () => {
 		const items = await outputOf([
