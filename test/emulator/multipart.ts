@@ -30,6 +30,8 @@ const MAX_PART_SIZE = 5 * 1024 ** 3;
 export async function start(state: EmulatorState, { res, json }: Exchange): Promise<void> {
 	const app = appOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
+	if (json.fii === true && !app.intelligentIngestion && app.refusesIntelligentIngestion)
+		throw badRequest('Intelligent Ingestion is not enabled for this application');
 	const filename = requireString(json, 'filename');
 	const size = requireInteger(json, 'size', 0);
 	const store = storeOptions(json.store);

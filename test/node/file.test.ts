@@ -165,6 +165,37 @@ describe('upload', () => {
 			fingerprint(content),
 		);
 	});
+
+	it('asks for Intelligent Ingestion in "auto", and uploads regularly when the answer does not grant it', async () => {
+		const content = randomBytes(300_000);
+		const [{ json }] = await outputOf([
+			source([{ binary: { data: bytes(content, 'plain.bin') } }]),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
+		]);
+
+		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true]);
+		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(false);
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
+
+	it('starts again as a regular upload in "auto" when the application refuses to be asked', async () => {
+		emulator.apps.update(OPEN.apiKey, { refusesIntelligentIngestion: true });
+		const content = randomBytes(300_000);
+		const [{ json }] = await outputOf([
+			source([{ binary: { data: bytes(content, 'refused.bin') } }]),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
+		]);
+
+		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true, undefined]);
+		expect(json).toMatchObject({ filename: 'refused.bin', size: content.length });
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
 });
 
 describe('upload: what Filestack and storage receive through n8n', () => {
