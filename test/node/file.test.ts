@@ -349,6 +349,35 @@ describe('download', () => {
 		}
 	});
 
+	it('reports the size of the bytes written when the CDN answers gzip', async () => {
+		const text = Buffer.from('a line that compresses well\n'.repeat(400));
+		const cdn = await startSite({
+			'/GzippedHandle0000001': { type: 'text/plain', body: text, gzip: true },
+		});
+		try {
+			const [item] = await outputOf(
+				[
+					filestackNode({
+						resource: 'file',
+						operation: 'download',
+						handle: 'GzippedHandle0000001',
+					}),
+				],
+				{
+					credentials: {
+						filestackApi: { ...credentialsFor(emulator, OPEN).filestackApi, cdnUrl: cdn.url },
+					},
+				},
+			);
+
+			expect(cdn.received[0].headers['accept-encoding']).toMatch(/gzip/);
+			expect(item.json.size).toBe(text.length);
+			expect(await binaryBuffer(item)).toEqual(text);
+		} finally {
+			await cdn.close();
+		}
+	});
+
 	it('takes a whole Filestack URL as the handle', async () => {
 		const stored = await seeder.store(OPEN, Buffer.from('by URL'), 'by-url.txt', 'text/plain');
 		const [item] = await outputOf([
