@@ -717,6 +717,27 @@ describe('transformationUrl sources', () => {
 	});
 });
 
+describe('dot segments, which an HTTP client resolves away with the tasks before them', () => {
+	const urlOf = (url: string) =>
+		transformationUrl({ cdn: CDN, apiKey: 'K', source: { url }, tasks: [{ name: 'flip' }] });
+
+	it.each(['https://a.example/../../x.png', 'https://a.example/b/./x.png', 'src://alias/%2E%2e/x'])(
+		'refuses a source URL holding one: %s',
+		(url) => {
+			expect(() => urlOf(url)).toThrow(/"\." or "\.\." between slashes/);
+			expect(() =>
+				transformationUrl({ cdn: CDN, apiKey: 'K', source: { sources: ['HANDLE', url] } }),
+			).toThrow(FilestackValidationError);
+		},
+	);
+
+	it('lets dots that are no segment through', () => {
+		expect(urlOf('https://a.example/v1.2/..x/.../x..png')).toBe(
+			`${CDN}/K/flip/https://a.example/v1.2/..x/.../x..png`,
+		);
+	});
+});
+
 describe('handles and sources', () => {
 	it('recognises handles leniently: letters, digits, - and _', () => {
 		expect(isHandle('5aYkEQJSQCmYShsoCnZN')).toBe(true);

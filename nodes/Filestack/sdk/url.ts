@@ -85,6 +85,11 @@ export function validateTask(task: Task): Task {
 				`Task "${name}": ${checked.where} must be ${checked.expected} (got ${show(checked.got)})`,
 			);
 		}
+		if (holdsDotSegment(checked.value)) {
+			throw new FilestackValidationError(
+				`Task "${name}": parameter "${param.name}" must not hold "." or ".." between slashes, which HTTP clients would resolve away together with the tasks before it (got ${show(value)})`,
+			);
+		}
 		params[param.name] = checked.value;
 	}
 	for (const param of spec.params) {
@@ -304,6 +309,17 @@ function encodeValue(value: unknown): string {
 	throw new FilestackValidationError(`${show(value)} cannot be written into a task`);
 }
 
+/**
+ * Whether text (or a list's text) holds a `.` or `..` path segment, also percent-encoded: in a URL path an HTTP
+ * client resolves it, dropping what comes before it (the tasks) before anything is sent.
+ */
+function holdsDotSegment(value: unknown): boolean {
+	if (Array.isArray(value)) return value.some(holdsDotSegment);
+	return (
+		typeof value === 'string' && value.split('/').some((piece) => /^(\.|%2e){1,2}$/i.test(piece))
+	);
+}
+
 function isUrl(value: string): boolean {
 	return /^(https?|src):\/\/\S/i.test(value);
 }
@@ -332,13 +348,23 @@ function sourceSegment(source: Source): string {
 				`Invalid source URL ${show(source.url)}: it must start with http://, https:// or src://`,
 			);
 		}
+		if (holdsDotSegment(source.url)) {
+			throw new FilestackValidationError(
+				`Invalid source URL ${show(source.url)}: "." or ".." between slashes would be resolved away, together with the tasks before it, before it reaches Filestack`,
+			);
+		}
 		return source.url;
 	}
 	if (!Array.isArray(source.sources) || source.sources.length === 0) {
 		throw new FilestackValidationError('Give at least one handle or URL as sources');
 	}
 	for (const item of source.sources) {
-		if (typeof item !== 'string' || item.includes('"') || !(isHandle(item) || isUrl(item))) {
+		if (
+			typeof item !== 'string' ||
+			item.includes('"') ||
+			!(isHandle(item) || isUrl(item)) ||
+			holdsDotSegment(item)
+		) {
 			throw new FilestackValidationError(
 				`Invalid source ${show(item)}: give Filestack handles or URLs`,
 			);
