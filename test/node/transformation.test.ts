@@ -164,6 +164,29 @@ describe('transform', () => {
 		]);
 	});
 
+	it.each([
+		[
+			'the typed task list',
+			{ tasks: { task: [{ name: 'flip' }, { name: 'cache', cacheParameters: { cache: false } }] } },
+		],
+		['a chain given as text', { chainInput: 'text', taskChain: 'flip/cache=false' }],
+	])('turns caching off (cache=false) from %s', async (_, parameters) => {
+		const [item] = await outputOf([
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				handle,
+				output: 'binary',
+				...parameters,
+			}),
+		]);
+
+		const cdn = emulator.requests.filter(({ route }) => route === 'transform');
+		expect(cdn.map(({ target }) => target)).toEqual([`/flip/cache=false/${handle}`]);
+		expect(item.json.tasks).toEqual(['flip', 'cache']);
+		expect(fingerprint(await binaryBuffer(item))).toEqual(fingerprint(photo));
+	});
+
 	it('sends a store path holding slashes whole, as the CDN receives it', async () => {
 		const [{ json }] = await outputOf([
 			filestackNode({

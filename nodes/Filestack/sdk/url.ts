@@ -97,6 +97,11 @@ export function validateTask(task: Task): Task {
 			throw new FilestackValidationError(`Task "${name}": parameter "${param.name}" is required`);
 		}
 	}
+	if (isSwitch(spec, name) && params[name] === false && Object.keys(params).length > 1) {
+		throw new FilestackValidationError(
+			`Task "${name}": parameter "${name}" false turns the task off and takes no other parameter`,
+		);
+	}
 	if (spec.requireOneOf && !spec.requireOneOf.some((param) => param in params)) {
 		throw new FilestackValidationError(
 			`Task "${name}": give at least one of ${spec.requireOneOf.join(', ')}`,
@@ -116,7 +121,10 @@ export function validateTasks(tasks: readonly Task[]): Task[] {
  */
 export function encodeTask(task: Task): string {
 	const spec = getTask(task.name);
-	const pairs = Object.entries(task.params ?? {})
+	// The task's switch: off is written `name=false` alone, on is the task's default.
+	const { [task.name]: onOff, ...params } = task.params ?? {};
+	if (isSwitch(spec, task.name) && onOff === false) return `${task.name}=false`;
+	const pairs = Object.entries(isSwitch(spec, task.name) ? params : (task.params ?? {}))
 		.filter(([, value]) => value !== undefined && value !== null)
 		.map(
 			([key, value]) =>
@@ -295,6 +303,11 @@ function describeCount(min?: number, max?: number): string {
 	if (min !== undefined && min > 1) return `at least ${min} `;
 	if (max !== undefined) return `at most ${max} `;
 	return '';
+}
+
+function isSwitch(spec: TaskSpec | undefined, key: string): boolean {
+	const param = spec?.params.find((candidate) => candidate.name === key);
+	return param?.type === 'boolean' && param.switchesTask === true;
 }
 
 function isAlwaysQuoted(spec: TaskSpec | undefined, key: string): boolean {
