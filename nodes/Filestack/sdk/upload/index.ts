@@ -125,7 +125,8 @@ async function upload(
 
 /**
  * `auto` asks for Intelligent Ingestion, as the start answer alone tells whether the app has it. An app that refuses
- * the question (a 4xx answer) is asked again for a regular upload, which answers for itself: a start creates nothing.
+ * the question (400; a 401 or 403 concerns the credential and would come again) is asked again for a regular upload,
+ * which answers for itself: a start creates nothing.
  */
 async function beginAsking(
 	begin: (fii: boolean) => Promise<UploadSession>,
@@ -135,10 +136,7 @@ async function beginAsking(
 		(error: unknown) => ({ error }),
 	);
 	if ('session' in asked) return asked.session;
-	const refused =
-		asked.error instanceof FilestackApiError &&
-		asked.error.status >= 400 &&
-		asked.error.status < 500;
+	const refused = asked.error instanceof FilestackApiError && asked.error.status === 400;
 	if (!refused) throw asked.error;
 	return await begin(false);
 }
