@@ -333,6 +333,15 @@ function holdsDotSegment(value: unknown): boolean {
 	);
 }
 
+function withoutDotSegment(url: string): string {
+	if (holdsDotSegment(url)) {
+		throw new FilestackValidationError(
+			`Invalid source URL ${show(url)}: "." or ".." between slashes would be resolved away, together with the tasks before it, before it reaches Filestack`,
+		);
+	}
+	return url;
+}
+
 function isUrl(value: string): boolean {
 	return /^(https?|src):\/\/\S/i.test(value);
 }
@@ -361,27 +370,18 @@ function sourceSegment(source: Source): string {
 				`Invalid source URL ${show(source.url)}: it must start with http://, https:// or src://`,
 			);
 		}
-		if (holdsDotSegment(source.url)) {
-			throw new FilestackValidationError(
-				`Invalid source URL ${show(source.url)}: "." or ".." between slashes would be resolved away, together with the tasks before it, before it reaches Filestack`,
-			);
-		}
-		return source.url;
+		return withoutDotSegment(source.url);
 	}
 	if (!Array.isArray(source.sources) || source.sources.length === 0) {
 		throw new FilestackValidationError('Give at least one handle or URL as sources');
 	}
 	for (const item of source.sources) {
-		if (
-			typeof item !== 'string' ||
-			item.includes('"') ||
-			!(isHandle(item) || isUrl(item)) ||
-			holdsDotSegment(item)
-		) {
+		if (typeof item !== 'string' || item.includes('"') || !(isHandle(item) || isUrl(item))) {
 			throw new FilestackValidationError(
 				`Invalid source ${show(item)}: give Filestack handles or URLs`,
 			);
 		}
+		withoutDotSegment(item);
 	}
 	return encodeValue(source.sources);
 }
