@@ -17,6 +17,7 @@ import { verifyWebhookSignature, webhookTimestampAge } from './sdk/webhook';
 /** How far in the future a timestamp may lie, for clocks that disagree a little. */
 const CLOCK_SKEW_SECONDS = 300;
 const DEFAULT_MAX_AGE_SECONDS = 86400;
+const MIN_AGE_LIMIT_SECONDS = 60;
 /** Delivery ids are remembered as long as a delivery is accepted, so the window is bounded. */
 const MAX_AGE_LIMIT_SECONDS = 7 * 86400;
 
@@ -87,7 +88,7 @@ export class FilestackTrigger implements INodeType {
 						displayName: 'Maximum Age (Seconds)',
 						name: 'maxAgeSeconds',
 						type: 'number',
-						typeOptions: { minValue: 60, maxValue: MAX_AGE_LIMIT_SECONDS },
+						typeOptions: { minValue: MIN_AGE_LIMIT_SECONDS, maxValue: MAX_AGE_LIMIT_SECONDS },
 						default: DEFAULT_MAX_AGE_SECONDS,
 						description:
 							"Deliveries whose FS-Timestamp is older are refused (at most 7 days). The default covers Filestack's retries (after 5 minutes, 30 minutes and 12 hours); repeated deliveries of one event start the workflow once.",
@@ -119,9 +120,17 @@ export class FilestackTrigger implements INodeType {
 		const rawBody = await bytesAsSent(this.getRequestObject());
 		const headers = this.getHeaderData() as Record<string, string | string[] | undefined>;
 		const nowSeconds = Math.floor(Date.now() / 1000);
-		const { maxAgeSeconds = DEFAULT_MAX_AGE_SECONDS } = this.getNodeParameter('options', {}) as {
-			maxAgeSeconds?: number;
-		};
+		const { maxAgeSeconds: maxAgeSetting = DEFAULT_MAX_AGE_SECONDS } = this.getNodeParameter(
+			'options',
+			{},
+		) as { maxAgeSeconds?: unknown };
+		const maxAgeSeconds = checkedMaxAge(maxAgeSetting);
+		if (maxAgeSeconds === undefined) {
+			// An expression may give anything; a window it cannot define must not be taken as no window at all.
+			const reason = `Maximum Age (Seconds) must be a number from ${MIN_AGE_LIMIT_SECONDS} to ${MAX_AGE_LIMIT_SECONDS} (got ${describe(maxAgeSetting)}), so every delivery is refused until it is corrected`;
+			this.logger.error(`Filestack Trigger "${this.getNode().name}": ${reason}`);
+			return refuse(this, reason, 500);
+		}
 
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
@@ -159,6 +168,23 @@ export class FilestackTrigger implements INodeType {
 		}
 		return { workflowData: [[{ json: payload }]] };
 	}
+}
+
+/** Maximum Age as set (a number, or the digits an expression gave), or undefined when it is outside 60 s – 7 days. */
+function checkedMaxAge(setting: unknown): number | undefined {
+	const seconds =
+		typeof setting === 'string' && /^\s*\d+\s*$/.test(setting) ? Number(setting) : setting;
+	return typeof seconds === 'number' &&
+		seconds >= MIN_AGE_LIMIT_SECONDS &&
+		seconds <= MAX_AGE_LIMIT_SECONDS
+		? seconds
+		: undefined;
+}
+
+/** A setting's value for a message, cut short. */
+function describe(value: unknown): string {
+	const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+	return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 /** Where a production trigger's delivery ids live in this process's memory: one workflow's node of this name. */

@@ -69,6 +69,10 @@ it.each(['default', 'filesystem'] as const)(
 		const stored = emulator.files.get(String(item.json.handle));
 		expect(stored).toBeDefined();
 		expect((await stored!.content.read()).equals(content)).toBe(true);
+		// Only the headers Filestack handed out reach storage: no Content-Type of n8n's own.
+		const puts = emulator.requests.filter(({ route }) => route === 'put');
+		expect(puts.map(({ headers }) => headers['content-type'])).toEqual(puts.map(() => undefined));
+		expect(puts.length).toBeGreaterThan(0);
 		await home.remove();
 	},
 );

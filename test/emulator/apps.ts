@@ -5,6 +5,8 @@ export interface AppConfig {
 	appSecret?: string;
 	/** Intelligent Ingestion enabled: start answers `upload_type: "intelligent_ingestion"`, FII chunks are accepted. */
 	intelligentIngestion?: boolean;
+	/** Without Intelligent Ingestion, a start asking for it (`fii: true`) is refused with 400 instead of answered. */
+	refusesIntelligentIngestion?: boolean;
 	/** Where `fp.upload`, `fp.overwrite` and `fp.delete` events are posted (loopback URLs only). */
 	webhook?: { url: string; secret: string };
 }

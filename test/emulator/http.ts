@@ -91,9 +91,8 @@ export async function readSmallBody(req: IncomingMessage, limit = 1024 * 1024): 
 	return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Parses a JSON object body; an empty body is an empty object. */
-export async function readJsonBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-	const text = await readSmallBody(req);
+/** Parses a JSON object body as received (`text`); an empty body is an empty object. */
+export function parseJsonBody(text: string): Record<string, unknown> {
 	if (text.trim() === '') return {};
 	let parsed: unknown;
 	try {

@@ -30,6 +30,8 @@ const MAX_PART_SIZE = 5 * 1024 ** 3;
 export async function start(state: EmulatorState, { res, json }: Exchange): Promise<void> {
 	const app = appOf(state, json);
 	authorize(app, credentialsIn(json), { calls: ['store'] });
+	if (json.fii === true && !app.intelligentIngestion && app.refusesIntelligentIngestion)
+		throw badRequest('Intelligent Ingestion is not enabled for this application');
 	const filename = requireString(json, 'filename');
 	const size = requireInteger(json, 'size', 0);
 	const store = storeOptions(json.store);
@@ -80,12 +82,12 @@ export async function uploadPart(state: EmulatorState, { res, json }: Exchange):
 	}
 	const token = randomBytes(32).toString('hex');
 	const date = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+	// Like S3's presigned part uploads, no Content-Type: the client must add none of its own.
 	const headers = {
 		'Content-MD5': md5,
-		'Content-Type': 'application/octet-stream',
 		Authorization:
 			`AWS4-HMAC-SHA256 Credential=EMULATOR/${date}/${upload.region}/s3/aws4_request, ` +
-			`SignedHeaders=content-md5;content-type;host, Signature=${token}`,
+			`SignedHeaders=content-md5;host, Signature=${token}`,
 	};
 	state.putTargets.set(token, { uploadId: upload.id, part, offset, size, md5, headers });
 	const query = `partNumber=${part}&uploadId=${upload.id}&X-Amz-Expires=3600&X-Amz-Signature=${token}`;

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'http';
 import { setTimeout as sleep } from 'timers/promises';
 import { EmulatorError, PolicyError } from './errors';
 import type { Fault } from './faults';
-import { readJsonBody, sendJson, sendS3Error, sendText, unixSeconds } from './http';
+import { parseJsonBody, readSmallBody, sendJson, sendS3Error, sendText, unixSeconds } from './http';
 import { type ApiKind, findRoute, type Route } from './routes';
 import type { EmulatorState, RequestLogEntry } from './state';
 
@@ -20,6 +20,7 @@ export async function dispatch(
 		route: route?.name ?? 'unknown',
 		method,
 		path: url.pathname,
+		target: req.url ?? '/',
 		query: Object.fromEntries(url.searchParams),
 		headers: req.headers,
 	};
@@ -27,7 +28,8 @@ export async function dispatch(
 	try {
 		if (state.faults.delayMs > 0) await sleep(state.faults.delayMs);
 		if (!route) throw new EmulatorError(404, `No such endpoint: ${method} ${url.pathname}`);
-		const json = route.readsJson ? await readJsonBody(req) : {};
+		if (route.readsJson) entry.rawBody = await readSmallBody(req);
+		const json = route.readsJson ? parseJsonBody(entry.rawBody ?? '') : {};
 		if (route.readsJson) entry.body = json;
 		const fault = state.faults.pick(route.name);
 		if (fault) {

@@ -13,10 +13,15 @@ import type { Webhooks } from './webhooks';
 export interface RequestLogEntry {
 	route: RouteName | 'unknown';
 	method: string;
+	/** The path as the URL parser reads it (dot segments resolved, percent-escapes kept). */
 	path: string;
+	/** The request target exactly as it arrived on the request line. */
+	target: string;
 	query: Record<string, string>;
 	headers: IncomingHttpHeaders;
 	body?: unknown;
+	/** A JSON body's text exactly as it arrived. */
+	rawBody?: string;
 }
 
 /** Everything one emulator instance knows; handlers receive it, nothing lives in module globals. */

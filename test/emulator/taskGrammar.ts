@@ -5,6 +5,8 @@ import type { Credentials } from './security';
 export interface Task {
 	name: string;
 	params: Array<[string, string]>;
+	/** A value given alone, `cache=false`. */
+	value?: string;
 }
 
 export type Source = { kind: 'handle'; handle: string } | { kind: 'url'; url: string };
@@ -121,9 +123,11 @@ export function parseCdnPath(pathname: string): CdnPath {
 export function taskChain(tasks: readonly Task[]): string {
 	return tasks
 		.map((task) =>
-			task.params.length === 0
-				? task.name
-				: `${task.name}=${task.params.map(([k, v]) => `${k}:${v}`).join(',')}`,
+			task.value !== undefined
+				? `${task.name}=${task.value}`
+				: task.params.length === 0
+					? task.name
+					: `${task.name}=${task.params.map(([k, v]) => `${k}:${v}`).join(',')}`,
 		)
 		.join('/')
 		.replace(/[^\x20-\x7e]+/g, encodeURIComponent);
@@ -199,6 +203,8 @@ function parseTask(segment: string): Task {
 	if (!KNOWN_TASKS.has(name))
 		throw badRequest(`Invalid task: "${name}" is not a Filestack transformation`);
 	if (equals === -1) return { name, params: [] };
+	if (name === 'cache' && segment.slice(equals + 1) === 'false')
+		return { name, params: [], value: 'false' };
 	const params: Array<[string, string]> = [];
 	for (const piece of splitOutside(segment.slice(equals + 1), ',')) {
 		const colon = piece.indexOf(':');

@@ -15,3 +15,14 @@ const n8nCoreFolder = dirname(require.resolve('n8n-core/package.json'));
 export const { Container } = require(require.resolve('@n8n/di', { paths: [n8nCoreFolder] })) as {
 	Container: ServiceContainer;
 };
+
+/** n8n-core's logger, the one a node's `this.logger` is: tests spy on it to read what a node logs. */
+export function n8nLogger(): Record<
+	'error' | 'warn' | 'info' | 'debug',
+	(message: string) => void
+> {
+	const backendCommon = require.resolve('@n8n/backend-common', { paths: [n8nCoreFolder] });
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const { Logger } = require(backendCommon) as { Logger: new (...args: never[]) => unknown };
+	return Container.get(Logger) as ReturnType<typeof n8nLogger>;
+}

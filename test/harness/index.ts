@@ -10,6 +10,7 @@ export {
 } from './workflow';
 export type { Harness, HarnessOptions, RunOptions, WebhookCall } from './harness';
 export { createHarness } from './harness';
+export { n8nLogger } from './container';
 export type { BinaryMode } from './environment';
 export type { CredentialsByType } from './credentials';
 export type { WebhookRequest } from './webhookRequest';

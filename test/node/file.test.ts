@@ -165,6 +165,87 @@ describe('upload', () => {
 			fingerprint(content),
 		);
 	});
+
+	it('asks for Intelligent Ingestion in "auto", and uploads regularly when the answer does not grant it', async () => {
+		const content = randomBytes(300_000);
+		const [{ json }] = await outputOf([
+			source([{ binary: { data: bytes(content, 'plain.bin') } }]),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
+		]);
+
+		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true]);
+		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(false);
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
+
+	it('starts again as a regular upload in "auto" when the application refuses to be asked', async () => {
+		emulator.apps.update(OPEN.apiKey, { refusesIntelligentIngestion: true });
+		const content = randomBytes(300_000);
+		const [{ json }] = await outputOf([
+			source([{ binary: { data: bytes(content, 'refused.bin') } }]),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
+		]);
+
+		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true, undefined]);
+		expect(json).toMatchObject({ filename: 'refused.bin', size: content.length });
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
+});
+
+describe('upload: what Filestack and storage receive through n8n', () => {
+	it.each([
+		['a regular upload', OPEN, 'off'],
+		['Intelligent Ingestion', INGESTION, 'on'],
+	] as const)(
+		'puts every part of %s with only the headers Filestack handed out',
+		async (_, app, intelligent) => {
+			const content = randomBytes(200_000);
+			await outputOf(
+				[
+					source([{ binary: { data: bytes(content, 'parts.bin') } }]),
+					filestackNode({ resource: 'file', operation: 'upload', intelligent }),
+				],
+				{ credentials: credentialsFor(emulator, app) },
+			);
+
+			const puts = emulator.requests.filter(({ route }) => route === 'put');
+			expect(puts.length).toBeGreaterThan(0);
+			for (const { headers, query } of puts) {
+				expect(headers['content-type']).toBeUndefined();
+				expect(headers['content-md5']).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+				expect(headers.authorization).toContain(`Signature=${query['X-Amz-Signature']}`);
+			}
+		},
+	);
+
+	it('repeats a complete answered 202 byte for byte, signed once', async () => {
+		emulator.faults.complete202Count = 2;
+		const content = randomBytes(50_000);
+		const [{ json }] = await outputOf(
+			[
+				source([{ binary: { data: bytes(content, 'assembled.bin') } }]),
+				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off' }),
+			],
+			secured(),
+		);
+
+		const completes = emulator.requests.filter(({ route }) => route === 'complete');
+		expect(completes).toHaveLength(3);
+		expect(completes[0].body).toMatchObject({
+			policy: expect.any(String),
+			signature: expect.any(String),
+		});
+		for (const again of completes.slice(1)) expect(again.rawBody).toBe(completes[0].rawBody);
+		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			fingerprint(content),
+		);
+	});
 });
 
 describe('upload from URL', () => {
@@ -265,6 +346,35 @@ describe('download', () => {
 			expect(fingerprint(await binaryBuffer(item, 'original'))).toEqual(
 				fingerprint(originals[index]),
 			);
+		}
+	});
+
+	it('reports the size of the bytes written when the CDN answers gzip', async () => {
+		const text = Buffer.from('a line that compresses well\n'.repeat(400));
+		const cdn = await startSite({
+			'/GzippedHandle0000001': { type: 'text/plain', body: text, gzip: true },
+		});
+		try {
+			const [item] = await outputOf(
+				[
+					filestackNode({
+						resource: 'file',
+						operation: 'download',
+						handle: 'GzippedHandle0000001',
+					}),
+				],
+				{
+					credentials: {
+						filestackApi: { ...credentialsFor(emulator, OPEN).filestackApi, cdnUrl: cdn.url },
+					},
+				},
+			);
+
+			expect(cdn.received[0].headers['accept-encoding']).toMatch(/gzip/);
+			expect(item.json.size).toBe(text.length);
+			expect(await binaryBuffer(item)).toEqual(text);
+		} finally {
+			await cdn.close();
 		}
 	});
 

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { gzipSync } from 'node:zlib';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
@@ -111,19 +112,34 @@ export function visibleText(run: WorkflowRun): string {
 /** A web site on loopback serving fixed files, for the operations that have Filestack fetch a public URL. */
 export interface Site {
 	url: string;
+	/** The requests received, in order. */
+	received: Array<{ url: string; headers: IncomingHttpHeaders }>;
 	close(): Promise<void>;
 }
 
 /** A file of the site: bytes in memory, or produced piece by piece for each request (a large file). */
 export type SiteFile =
-	| { type: string; body: Buffer }
+	| { type: string; body: Buffer; gzip?: true }
 	| { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
 
 export async function startSite(files: Record<string, SiteFile>): Promise<Site> {
+	const received: Site['received'] = [];
 	const server = createServer((req, res) => {
+		received.push({ url: req.url ?? '', headers: req.headers });
 		const file = files[req.url ?? ''];
 		if (!file) {
 			res.writeHead(404).end();
+			return;
+		}
+		if ('body' in file && file.gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
+			// As a CDN answers a client that accepts gzip: Content-Length is the compressed size.
+			const compressed = gzipSync(file.body);
+			res.writeHead(200, {
+				'Content-Type': file.type,
+				'Content-Encoding': 'gzip',
+				'Content-Length': compressed.length,
+			});
+			res.end(compressed);
 			return;
 		}
 		const size = 'body' in file ? file.body.length : file.size;
@@ -135,6 +151,7 @@ export async function startSite(files: Record<string, SiteFile>): Promise<Site> 
 	const { port } = server.address() as AddressInfo;
 	return {
 		url: `http://127.0.0.1:${port}`,
+		received,
 		close: async () => {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -164,6 +164,91 @@ describe('transform', () => {
 		]);
 	});
 
+	it.each([
+		[
+			'the typed task list',
+			{ tasks: { task: [{ name: 'flip' }, { name: 'cache', cacheParameters: { cache: false } }] } },
+		],
+		['a chain given as text', { chainInput: 'text', taskChain: 'flip/cache=false' }],
+	])('turns caching off (cache=false) from %s', async (_, parameters) => {
+		const [item] = await outputOf([
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				handle,
+				output: 'binary',
+				...parameters,
+			}),
+		]);
+
+		const cdn = emulator.requests.filter(({ route }) => route === 'transform');
+		expect(cdn.map(({ target }) => target)).toEqual([`/flip/cache=false/${handle}`]);
+		expect(item.json.tasks).toEqual(['flip', 'cache']);
+		expect(fingerprint(await binaryBuffer(item))).toEqual(fingerprint(photo));
+	});
+
+	it('sends a store path holding slashes whole, as the CDN receives it', async () => {
+		const [{ json }] = await outputOf([
+			filestackNode({
+				resource: 'transformation',
+				operation: 'transform',
+				handle,
+				chainInput: 'text',
+				taskChain: 'flip',
+				output: 'store',
+				storeOptions: { path: 'exports/2026/' },
+			}),
+		]);
+
+		const cdn = emulator.requests.filter(({ route }) => route === 'transform');
+		expect(cdn.map(({ target }) => target)).toEqual([
+			`/flip/store=path:%22exports/2026/%22/${handle}`,
+		]);
+		expect(json.key).toBe(`exports/2026/${String(json.handle)}_photo.jpg`);
+	});
+
+	it.each([
+		[
+			'a store filename in the chain',
+			{ chainInput: 'text', taskChain: 'flip/store=filename:"a/../../b"', output: 'binary' },
+			/Task "store": parameter "filename" must not hold "\." or "\.\." between slashes/,
+		],
+		[
+			'a Store Path',
+			{
+				chainInput: 'text',
+				taskChain: 'flip',
+				output: 'store',
+				storeOptions: { path: 'x/../../' },
+			},
+			/Task "store": parameter "path" must not hold "\." or "\.\." between slashes/,
+		],
+		[
+			'an encoded one in a watermark URL',
+			{
+				chainInput: 'text',
+				taskChain: 'watermark=file:"https://a.example/x/%2e%2e/y.png"',
+				output: 'binary',
+			},
+			/Task "watermark": parameter "file" must not hold/,
+		],
+	])('refuses dot segments in %s before sending anything', async (_, parameters, message) => {
+		const before = emulator.requests.length;
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'transform',
+					handle,
+					...parameters,
+				}),
+			],
+		});
+
+		expect(run.error?.message).toMatch(message);
+		expect(emulator.requests.slice(before)).toEqual([]);
+	});
+
 	it('transforms an external URL, naming the application in the URL', async () => {
 		const [item] = await outputOf([
 			filestackNode({

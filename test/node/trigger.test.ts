@@ -4,7 +4,7 @@ import { deflateSync, gzipSync } from 'node:zlib';
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Harness, WebhookCall, WebhookRequest } from '../harness';
-import { createHarness, FILESTACK_TRIGGER_NODE_TYPE } from '../harness';
+import { createHarness, FILESTACK_TRIGGER_NODE_TYPE, n8nLogger } from '../harness';
 
 // The Filestack Trigger's webhook() as n8n's webhook server calls it, on the built package: what it accepts,
 // what it refuses (and how), and what it emits.
@@ -158,10 +158,13 @@ describe('deliveries that start the workflow', () => {
 
 		// Signed right, but from 2019: refused for its age, not for its signature.
 		expectRefused(await harness.webhook(trigger(), request, options), 401, WINDOW);
-		const generous = trigger({
-			options: { maxAgeSeconds: nowSeconds() - Number(JS.timestamp) + DAY },
-		});
-		expectStarted(await harness.webhook(generous, request, options), JSON.parse(JS.body));
+		// A minute after it was sent, it passes.
+		const clock = jest.spyOn(Date, 'now').mockReturnValue((Number(JS.timestamp) + 60) * 1000);
+		try {
+			expectStarted(await harness.webhook(trigger(), request, options), JSON.parse(JS.body));
+		} finally {
+			clock.mockRestore();
+		}
 	});
 
 	it('refuses the Python vector verbatim for its timestamp, far in the future, not for its signature', async () => {
@@ -310,6 +313,39 @@ describe('deliveries refused with 401', () => {
 		expectStarted(await call(delivery(body, { age: 500 }), tenMinutes), JSON.parse(body));
 	});
 
+	it.each([
+		['text an expression gave', '={{ "abc" }}', '"abc"'],
+		['a number far above 7 days', '={{ 1e12 }}', '1000000000000'],
+		['a number under 60 s', 30, '30'],
+		['a number that is none', '={{ NaN }}', 'NaN'],
+	])(
+		'refuses every delivery, and logs why, when Maximum Age is %s',
+		async (_, maxAgeSeconds, shown) => {
+			const logged = jest.spyOn(n8nLogger(), 'error').mockImplementation(() => {});
+			try {
+				const done = await call(delivery(eventBody(214), { age: 30 * DAY }), {
+					options: { maxAgeSeconds },
+				});
+				expectRefused(done, 500, /Maximum Age \(Seconds\) must be a number from 60 to 604800/);
+				expect(done.response.body).toEqual({ error: expect.stringContaining(`(got ${shown})`) });
+				expect(logged).toHaveBeenCalledWith(
+					expect.stringMatching(
+						/^Filestack Trigger "Filestack Trigger": Maximum Age \(Seconds\) must be a number from 60 to 604800 .*every delivery is refused/,
+					),
+				);
+			} finally {
+				logged.mockRestore();
+			}
+		},
+	);
+
+	it('takes a Maximum Age an expression gives as digits', async () => {
+		const options = { options: { maxAgeSeconds: '={{ "600" }}' } };
+		expectRefused(await call(delivery(eventBody(215), { age: 700 }), options), 401, WINDOW);
+		const body = eventBody(216);
+		expectStarted(await call(delivery(body, { age: 500 }), options), JSON.parse(body));
+	});
+
 	it('refuses a timestamp more than 300 s in the future', async () => {
 		expectRefused(await call(delivery(eventBody(211), { age: -310 })), 401, WINDOW);
 	});
@@ -416,6 +452,19 @@ describe('deliveries acknowledged without an execution', () => {
 			const body = JSON.stringify({ id, action: 'fp.upload', timestamp: nowSeconds(), text: {} });
 			expectStarted(await call(delivery(body), {}, staticData), JSON.parse(body));
 			expectIgnored(await call(delivery(body), {}, staticData), 'duplicate delivery');
+		}
+	});
+
+	it('tells ids apart by their JSON: 1 and "1", or two different objects, are two deliveries', async () => {
+		const staticData: IDataObject = {};
+		const withId = (id: unknown) =>
+			JSON.stringify({ id, action: 'fp.upload', timestamp: nowSeconds(), text: {} });
+		for (const id of [1, '1', { a: 1 }, { a: 2 }, [1], true, 'true']) {
+			const body = withId(id);
+			expectStarted(await call(delivery(body), {}, staticData), JSON.parse(body));
+		}
+		for (const id of [1, '1', { a: 1 }, { a: 2 }]) {
+			expectIgnored(await call(delivery(withId(id)), {}, staticData), 'duplicate delivery');
 		}
 	});
 

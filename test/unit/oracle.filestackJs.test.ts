@@ -1,6 +1,6 @@
 import { Filelink as JsFilelink, getSecurity, validateWebhookSignature } from 'filestack-js';
 
-import { TASKS } from '../../nodes/Filestack/sdk/catalogue';
+import { getTask, TASKS } from '../../nodes/Filestack/sdk/catalogue';
 import { encodePolicy, Policy, Security, sign } from '../../nodes/Filestack/sdk/security';
 import { Source, Task, transformationUrl } from '../../nodes/Filestack/sdk/url';
 import { computeWebhookSignature, verifyWebhookSignature } from '../../nodes/Filestack/sdk/webhook';
@@ -178,10 +178,17 @@ function jsUrl({ source, tasks, security }: Sample): string {
 			: new JsFilelink('url' in source ? source.url : [...source.sources], API_KEY);
 	const methods = link as unknown as Record<string, (params?: unknown) => unknown>;
 	for (const task of tasks) {
-		methods[JS_METHODS[task.name]].call(link, sortedParams(task.params));
+		// Our switch `{ cache: false }` is filestack-js's `cache(false)`.
+		const off = task.params?.[task.name] === false && isTaskSwitch(task.name);
+		methods[JS_METHODS[task.name]].call(link, off ? false : sortedParams(task.params));
 	}
 	if (security) link.security({ policy: security.policyB64, signature: security.signature });
 	return link.toString();
+}
+
+function isTaskSwitch(name: string): boolean {
+	const param = getTask(name)?.params.find((candidate) => candidate.name === name);
+	return param?.type === 'boolean' && param.switchesTask === true;
 }
 
 /** What filestack-js's schema says against one task, or undefined when it builds the URL. */
@@ -384,7 +391,10 @@ describe('intended differences (docs/oracle.md), each shown on both SDKs', () =>
 		).toBe(`${CDN}/store=filename: a.jpg ,container: ,location:s3/${HANDLE}`);
 	});
 
-	it('9. `cache=false` and boolean task switches: JS only (`cache(false)`, `store(true)`)', () => {
+	it('9. boolean task switches other than `cache=false`: JS only (`store(true)`, `sharpen(false)`)', () => {
+		expect(ours([{ name: 'cache', params: { cache: false } }])).toBe(
+			`${CDN}/cache=false/${HANDLE}`,
+		);
 		expect(js().cache(false).toString()).toBe(`${CDN}/cache=false/${HANDLE}`);
 		expect(js().store(true).sharpen(false).toString()).toBe(`${CDN}/store/${HANDLE}`);
 	});

@@ -70,6 +70,9 @@ function randomTask(random: Random, options: ChainOptions): Task {
 		const wanted = random.pick(needOne);
 		chosen.push(usable.find((param) => param.name === wanted) as ParamSpec);
 	}
+	// A switch drawn turns the task off (`cache=false`), which takes no other parameter.
+	const off = chosen.find((param) => param.type === 'boolean' && param.switchesTask);
+	if (off) return { name, params: { [off.name]: false } };
 	if (chosen.length === 0) return { name };
 	const params: Record<string, ParamValue> = {};
 	for (const param of chosen) {

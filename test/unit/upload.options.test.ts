@@ -139,7 +139,9 @@ describe('uploadStream checks everything before the first request', () => {
 		).rejects.toThrow(FilestackValidationError);
 		expect(refused.destroyed).toBe(true);
 
-		api.failures.start.push({ status: 400, body: '{"error":"Parameters are inalid"}' });
+		// Refused twice: "auto" asks for Intelligent Ingestion, then for a regular upload.
+		const invalid = { status: 400, body: '{"error":"Parameters are inalid"}' };
+		api.failures.start.push(invalid, invalid);
 		const unstarted = Readable.from([Buffer.from('abc')]);
 		await expect(
 			uploadStream(

@@ -71,11 +71,13 @@ function sample(shape: ValueShape): ParamValue {
 
 describe('every task of the catalogue', () => {
 	describe.each(TASKS.map((task) => [task.name, task] as const))('%s', (name, spec) => {
+		// A switch (`cache=false`) takes no other parameter: it has tests of its own.
+		const params = spec.params.filter((param) => !(param.type === 'boolean' && param.switchesTask));
 		const task: Task =
-			spec.params.length > 0
+			params.length > 0
 				? {
 						name,
-						params: Object.fromEntries(spec.params.map((param) => [param.name, sample(param)])),
+						params: Object.fromEntries(params.map((param) => [param.name, sample(param)])),
 					}
 				: { name };
 
@@ -714,6 +716,52 @@ describe('transformationUrl sources', () => {
 				tasks: [{ name: 'flip' }],
 			}),
 		).toBe('http://127.0.0.1:8080/flip/HANDLE123');
+	});
+});
+
+describe('cache=false, the task switched off', () => {
+	it('is written alone, and read back from a chain', () => {
+		const off = { name: 'cache', params: { cache: false } };
+		expect(onHandle('HANDLE', [{ name: 'flip' }, off])).toBe(`${CDN}/flip/cache=false/HANDLE`);
+		expect(parseTaskChain('flip/cache=false')).toEqual([
+			{ name: 'flip' },
+			{ name: 'cache', params: { cache: 'false' } },
+		]);
+		expect(validateTasks(parseTaskChain('cache=false'))).toEqual([off]);
+	});
+
+	it('leaves the switch out when on', () => {
+		expect(encodeTask({ name: 'cache', params: { cache: true, expiry: 600 } })).toBe(
+			'cache=expiry:600',
+		);
+		expect(encodeTask({ name: 'cache', params: { cache: true } })).toBe('cache');
+	});
+
+	it('takes no other parameter when off', () => {
+		expect(() => validateTask({ name: 'cache', params: { cache: 'false', expiry: 600 } })).toThrow(
+			'Task "cache": parameter "cache" false turns the task off and takes no other parameter',
+		);
+	});
+});
+
+describe('dot segments, which an HTTP client resolves away with the tasks before them', () => {
+	const urlOf = (url: string) =>
+		transformationUrl({ cdn: CDN, apiKey: 'K', source: { url }, tasks: [{ name: 'flip' }] });
+
+	it.each(['https://a.example/../../x.png', 'https://a.example/b/./x.png', 'src://alias/%2E%2e/x'])(
+		'refuses a source URL holding one: %s',
+		(url) => {
+			expect(() => urlOf(url)).toThrow(/"\." or "\.\." between slashes/);
+			expect(() =>
+				transformationUrl({ cdn: CDN, apiKey: 'K', source: { sources: ['HANDLE', url] } }),
+			).toThrow(FilestackValidationError);
+		},
+	);
+
+	it('lets dots that are no segment through', () => {
+		expect(urlOf('https://a.example/v1.2/..x/.../x..png')).toBe(
+			`${CDN}/K/flip/https://a.example/v1.2/..x/.../x..png`,
+		);
 	});
 });
 

@@ -58,3 +58,12 @@ export async function toBinary(
 		file.mimetype,
 	);
 }
+
+/**
+ * How many bytes n8n's binary store holds for a binary: what was written, which a compressed download's
+ * Content-Length is not (n8n's client asks for gzip and unpacks it on the way).
+ */
+export async function storedSize(context: IExecuteFunctions, binary: IBinaryData): Promise<number> {
+	if (binary.id) return (await context.helpers.getBinaryMetadata(binary.id)).fileSize;
+	return Buffer.byteLength(binary.data, BINARY_ENCODING);
+}

@@ -44,6 +44,8 @@ export interface NumberShape {
 
 export interface BooleanShape {
 	type: 'boolean';
+	/** The task's own switch: false is written alone, `cache=false`, and true is the task's default. */
+	switchesTask?: true;
 }
 
 export interface StringShape {
@@ -768,10 +770,19 @@ export const TASKS: readonly TaskSpec[] = [
 	{
 		name: 'cache',
 		label: 'Cache',
-		description: 'Set how long the CDN caches the result',
+		description: 'Set how long the CDN caches the result, or turn its caching off',
 		group: 'conversion',
 		responds: 'file',
 		params: [
+			{
+				name: 'cache',
+				label: 'Cache',
+				description:
+					'Whether the CDN caches the result; off, every request processes it anew and counts against the conversion quota',
+				...BOOLEAN,
+				switchesTask: true,
+				default: true,
+			},
 			{
 				name: 'expiry',
 				label: 'Expiry',

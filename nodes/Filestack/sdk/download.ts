@@ -7,6 +7,7 @@ export interface Download {
 	stream: ByteStream;
 	filename?: string;
 	mimetype?: string;
+	/** The answer's Content-Length: bytes on the wire, compressed ones when the transport unpacks gzip. */
 	size?: number;
 }
 

@@ -7,7 +7,7 @@ export type ChainValue = string | ChainValue[];
 /**
  * Reads a task chain as written in Filestack URLs, e.g. `resize=width:300,fit:crop/flip/output=format:png`.
  * Tasks are separated by `/` or new lines; values are bare text, `"quoted text"` (needed for text holding `,` or
- * `/`), or lists `[a,b,[c,d]]`. The result is not validated: see `validateTasks`.
+ * `/`), or lists `[a,b,[c,d]]`; `cache=false` switches a task off. The result is not validated: see `validateTasks`.
  */
 export function parseTaskChain(text: string): Task[] {
 	const reader = new Reader(text);
@@ -46,6 +46,11 @@ class Reader {
 
 	get done(): boolean {
 		return this.pos >= this.text.length;
+	}
+
+	/** Whether the reading position ends a task: the end of the chain, a `/` or a new line. */
+	atTaskEnd(): boolean {
+		return this.done || /[/\r\n]/.test(this.peek());
 	}
 
 	/** The character at the reading position ('' at the end). */
@@ -95,6 +100,9 @@ function readTask(reader: Reader): Task {
 		const key = reader.take(/\w+/y);
 		if (key === '') reader.fail(`expected a parameter name in task "${name}"`);
 		reader.skipSpaces();
+		// `cache=false`: true or false alone switches the task, as a parameter named like it.
+		if (Object.keys(params).length === 0 && /^(true|false)$/.test(key) && reader.atTaskEnd())
+			return { name, params: { [name]: key } };
 		if (reader.peek() !== ':') reader.fail(`expected ":" after "${key}" in task "${name}"`);
 		if (key in params) reader.fail(`parameter "${key}" is given twice in task "${name}"`);
 		reader.advance();

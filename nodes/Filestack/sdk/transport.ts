@@ -16,7 +16,10 @@ export interface HttpRequest {
 	headers?: Record<string, string>;
 	/** Sent as `application/json`. */
 	json?: unknown;
-	/** Sent as is: bytes of a part, a form body, or a stream (then give `content-length` in `headers`). */
+	/**
+	 * Sent as is: bytes of a part, a form body, or a stream (then give `content-length` in `headers`), with the
+	 * Content-Type in `headers` or none: a transport adds no header of its own that describes the body.
+	 */
 	body?: Uint8Array | string | ByteStream;
 	/** How to read the response body (default `json`); `json` falls back to text when the body is not JSON. */
 	responseType?: 'json' | 'text' | 'stream';

@@ -86,12 +86,22 @@ export function validateTask(task: Task): Task {
 				`Task "${name}": ${checked.where} must be ${checked.expected} (got ${show(checked.got)})`,
 			);
 		}
+		if (holdsDotSegment(checked.value)) {
+			throw new FilestackValidationError(
+				`Task "${name}": parameter "${param.name}" must not hold "." or ".." between slashes, which HTTP clients would resolve away together with the tasks before it (got ${show(value)})`,
+			);
+		}
 		params[param.name] = checked.value;
 	}
 	for (const param of spec.params) {
 		if (param.required && !(param.name in params)) {
 			throw new FilestackValidationError(`Task "${name}": parameter "${param.name}" is required`);
 		}
+	}
+	if (isSwitch(spec, name) && params[name] === false && Object.keys(params).length > 1) {
+		throw new FilestackValidationError(
+			`Task "${name}": parameter "${name}" false turns the task off and takes no other parameter`,
+		);
 	}
 	if (spec.requireOneOf && !spec.requireOneOf.some((param) => param in params)) {
 		throw new FilestackValidationError(
@@ -112,7 +122,10 @@ export function validateTasks(tasks: readonly Task[]): Task[] {
  */
 export function encodeTask(task: Task): string {
 	const spec = getTask(task.name);
-	const pairs = Object.entries(task.params ?? {})
+	// The task's switch: off is written `name=false` alone, on is the task's default.
+	const { [task.name]: onOff, ...params } = task.params ?? {};
+	if (isSwitch(spec, task.name) && onOff === false) return `${task.name}=false`;
+	const pairs = Object.entries(isSwitch(spec, task.name) ? params : (task.params ?? {}))
 		.filter(([, value]) => value !== undefined && value !== null)
 		.map(
 			([key, value]) =>
@@ -293,6 +306,11 @@ function describeCount(min?: number, max?: number): string {
 	return '';
 }
 
+function isSwitch(spec: TaskSpec | undefined, key: string): boolean {
+	const param = spec?.params.find((candidate) => candidate.name === key);
+	return param?.type === 'boolean' && param.switchesTask === true;
+}
+
 function isAlwaysQuoted(spec: TaskSpec | undefined, key: string): boolean {
 	const param = spec?.params.find((candidate) => candidate.name === key);
 	return param?.type === 'string' && param.alwaysQuoted === true;
@@ -303,6 +321,26 @@ function encodeValue(value: unknown): string {
 	if (typeof value === 'string') return /[,/[\]]/.test(value) ? `"${value}"` : value;
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	throw new FilestackValidationError(`${show(value)} cannot be written into a task`);
+}
+
+/**
+ * Whether text (or a list's text) holds a `.` or `..` path segment, also percent-encoded: in a URL path an HTTP
+ * client resolves it, dropping what comes before it (the tasks) before anything is sent.
+ */
+function holdsDotSegment(value: unknown): boolean {
+	if (Array.isArray(value)) return value.some(holdsDotSegment);
+	return (
+		typeof value === 'string' && value.split('/').some((piece) => /^(\.|%2e){1,2}$/i.test(piece))
+	);
+}
+
+function withoutDotSegment(url: string): string {
+	if (holdsDotSegment(url)) {
+		throw new FilestackValidationError(
+			`Invalid source URL ${show(url)}: "." or ".." between slashes would be resolved away, together with the tasks before it, before it reaches Filestack`,
+		);
+	}
+	return url;
 }
 
 function isUrl(value: string): boolean {
@@ -333,7 +371,7 @@ function sourceSegment(source: Source): string {
 		if (problem) {
 			throw new FilestackValidationError(`Invalid source URL ${show(source.url)}: ${problem}`);
 		}
-		return source.url;
+		return withoutDotSegment(source.url);
 	}
 	if (!Array.isArray(source.sources) || source.sources.length === 0) {
 		throw new FilestackValidationError('Give at least one handle or URL as sources');
@@ -344,6 +382,7 @@ function sourceSegment(source: Source): string {
 				`Invalid source ${show(item)}: give Filestack handles or URLs`,
 			);
 		}
+		withoutDotSegment(item);
 	}
 	return encodeValue(source.sources);
 }

@@ -28,8 +28,12 @@ export function n8nTransport(context: HttpContext): Transport {
 			if (request.json !== undefined) {
 				options.body = JSON.stringify(request.json);
 				options.headers = { 'Content-Type': 'application/json', ...options.headers };
-			} else if (request.body !== undefined) {
-				options.body = await requestBody(request.body);
+			} else {
+				if (request.body !== undefined) options.body = await requestBody(request.body);
+				// n8n's client gives a POST or PUT without one `application/x-www-form-urlencoded`; false keeps it out,
+				// so that a part reaches storage with only the headers Filestack handed out.
+				if (!hasHeader(options.headers, 'content-type'))
+					options.headers = { ...options.headers, 'Content-Type': false };
 			}
 			const response = (await context.helpers.httpRequest(options)) as IN8nHttpFullResponse;
 			return {
@@ -95,6 +99,10 @@ export function parseBody(body: unknown, responseType: HttpRequest['responseType
 	} catch {
 		return body;
 	}
+}
+
+function hasHeader(headers: IHttpRequestOptions['headers'], name: string): boolean {
+	return Object.keys(headers ?? {}).some((key) => key.toLowerCase() === name);
 }
 
 export function lowerCaseHeaders(

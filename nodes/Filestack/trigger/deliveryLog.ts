@@ -37,10 +37,13 @@ export class DeliveryLog {
 		this.processScope = processScope;
 	}
 
-	/** Records the id and tells whether it is new; deliveries without an id cannot be told apart and always count. */
+	/**
+	 * Records the id and tells whether it is new; deliveries without an id cannot be told apart and always count.
+	 * Ids are told apart by their JSON text: `1` and `"1"` are two deliveries, and so are two different objects.
+	 */
 	firstTime(id: unknown, nowSeconds: number): boolean {
 		if (id === undefined || id === null || id === '') return true;
-		const key = String(id);
+		const key = JSON.stringify(id);
 		const stored = (this.staticData.seenDeliveries as SeenAt | undefined) ?? {};
 		const remembered = (this.processScope && seenInThisProcess.get(this.processScope)) || {};
 		if (Object.hasOwn(stored, key) || Object.hasOwn(remembered, key)) return false;

@@ -1,5 +1,5 @@
 import type { Operation } from '../operation';
-import { toBinary } from '../../helpers/binary';
+import { storedSize, toBinary } from '../../helpers/binary';
 import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
 
 export const download: Operation = {
@@ -18,7 +18,12 @@ export const download: Operation = {
 		const binary = await toBinary(this, file, handle);
 		const input = this.getInputData()[itemIndex];
 		return {
-			json: { handle, filename: binary.fileName, mimetype: binary.mimeType, size: file.size },
+			json: {
+				handle,
+				filename: binary.fileName,
+				mimetype: binary.mimeType,
+				size: await storedSize(this, binary),
+			},
 			binary: { ...input.binary, [binaryPropertyName]: binary },
 		};
 	},

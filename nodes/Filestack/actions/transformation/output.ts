@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { toBinary } from '../../helpers/binary';
+import { storedSize, toBinary } from '../../helpers/binary';
 import { readText } from '../../sdk/http';
 import type { Transformation } from '../../sdk/transformation';
 import { getTask } from '../../sdk/catalogue';
@@ -90,7 +90,12 @@ export async function deliver(
 	const binary = await toBinary(context, file, 'result');
 	const input = context.getInputData()[itemIndex];
 	return {
-		json: { filename: binary.fileName, mimetype: binary.mimeType, size: file.size, tasks: chain },
+		json: {
+			filename: binary.fileName,
+			mimetype: binary.mimeType,
+			size: await storedSize(context, binary),
+			tasks: chain,
+		},
 		binary: { ...input.binary, [binaryPropertyName]: binary },
 	};
 }

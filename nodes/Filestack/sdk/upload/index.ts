@@ -1,4 +1,4 @@
-import { FilestackValidationError } from '../errors';
+import { FilestackApiError, FilestackValidationError } from '../errors';
 import type { Http } from '../http';
 import type { StoredFile } from '../storedFile';
 import { ChunkSize, FII_PART_SIZE, uploadIntelligentPart } from './intelligent';
@@ -72,17 +72,15 @@ async function upload(
 	};
 	validateUpload(source, options, store);
 	const mode = options.intelligent ?? 'auto';
-	const session = await UploadSession.begin(
-		http,
-		target,
-		{
-			filename: options.filename,
-			mimetype: options.mimetype || 'application/octet-stream',
-			size: source.size,
-			store: uploadStoreBody(store),
-		},
-		{ fii: mode === 'on', sign: options.sign },
-	);
+	const start = {
+		filename: options.filename,
+		mimetype: options.mimetype || 'application/octet-stream',
+		size: source.size,
+		store: uploadStoreBody(store),
+	};
+	const begin = async (fii: boolean) =>
+		await UploadSession.begin(http, target, start, { fii, sign: options.sign });
+	const session = mode === 'auto' ? await beginAsking(begin) : await begin(mode === 'on');
 	const intelligent = mode !== 'off' && session.intelligent;
 	if (mode === 'on' && !intelligent) {
 		throw new FilestackValidationError(
@@ -126,6 +124,24 @@ async function upload(
 	);
 	const partList = etags.map((etag, index) => ({ part_number: index + 1, etag }));
 	return await session.complete({ parts: partList, ...tags });
+}
+
+/**
+ * `auto` asks for Intelligent Ingestion, as the start answer alone tells whether the app has it. An app that refuses
+ * the question (400; a 401 or 403 concerns the credential and would come again) is asked again for a regular upload,
+ * which answers for itself: a start creates nothing.
+ */
+async function beginAsking(
+	begin: (fii: boolean) => Promise<UploadSession>,
+): Promise<UploadSession> {
+	const asked = await begin(true).then(
+		(session) => ({ session }),
+		(error: unknown) => ({ error }),
+	);
+	if ('session' in asked) return asked.session;
+	const refused = asked.error instanceof FilestackApiError && asked.error.status === 400;
+	if (!refused) throw asked.error;
+	return await begin(false);
 }
 
 /**

@@ -116,14 +116,15 @@ export class UploadSession {
 
 	/**
 	 * Asks Filestack to assemble the file, with the start fields again plus `fields` (`parts`, `fii`, tags). While it
-	 * answers 202 (still assembling), asks again every second, for at most two minutes.
+	 * answers 202 (still assembling), asks again every second, for at most two minutes: the identical request, signed
+	 * once, as the protocol wants.
 	 */
 	async complete(fields: Record<string, unknown>): Promise<StoredFile> {
 		const what = 'Multipart complete';
 		const { filename, mimetype, size } = this.start;
+		const request = this.request('complete', { filename, mimetype, size, ...fields });
 		let unreadable = 0;
 		for (let waited = 0; ; ) {
-			const request = this.request('complete', { filename, mimetype, size, ...fields });
 			const response = await this.http.send(what, { ...request, responseType: 'json' });
 			if (response.status === 202) {
 				if (waited >= COMPLETE_WAIT_MS) {
