@@ -197,7 +197,7 @@ describe('convert', () => {
 		const error = run.nodeError('Filestack');
 		expect(error?.name).toBe('NodeOperationError');
 		expect(error?.message).toMatch(
-			/^The conversion [0-9a-f]{32} failed: Conversion failed: the source could not be decoded \(emulated failure\) \[item 0\]$/,
+			/^The conversion [0-9a-f]{32} failed: Conversion failed: the source could not be decoded \(emulated failure\) \(Audio\/Video → Convert\) \[item 0\]$/,
 		);
 	});
 
@@ -224,7 +224,9 @@ describe('convert', () => {
 			/^The conversion ([0-9a-f]{32}) was still "pending" after 1 s\./.exec(error?.message ?? '') ??
 			[];
 		expect(uuid).toBeDefined();
-		expect(error?.message).toContain(`get its status later from ${statusUrl} [item 0]`);
+		expect(error?.message).toContain(
+			`get its status later from ${statusUrl} (Audio/Video → Convert) [item 0]`,
+		);
 
 		// The conversion goes on at Filestack: Get Status on that URL finds it done later.
 		emulator.faults.videoOutcome = 'completed';

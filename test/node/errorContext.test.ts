@@ -93,11 +93,14 @@ describe('a parameter out of range is named by its label', () => {
 		);
 
 		expect(error.message).toBe(
-			'Handle "http://" is a URL without a file handle at the end of its path [item 0]',
+			'Handle "http://" is a URL without a file handle at the end of its path (File → Get Metadata) [item 0]',
 		);
 	});
 
-	it.each(['signUrl', 'createPolicy'])('an Expires In beyond any date (%s)', async (operation) => {
+	it.each([
+		['signUrl', 'Sign URL'],
+		['createPolicy', 'Create Policy'],
+	])('an Expires In beyond any date (%s)', async (operation, label) => {
 		const error = failure(
 			await harness.run({
 				nodes: [
@@ -113,7 +116,7 @@ describe('a parameter out of range is named by its label', () => {
 		);
 
 		expect(error.message).toBe(
-			'Expires In (Seconds) must be a number from 1 to 3153600000 (got 10000000000000) [item 0]',
+			`Expires In (Seconds) must be a number from 1 to 3153600000 (got 10000000000000) (Security → ${label}) [item 0]`,
 		);
 	});
 
@@ -129,7 +132,7 @@ describe('a parameter out of range is named by its label', () => {
 		);
 
 		expect(error.message).toBe(
-			'Parallel Parts must be a whole number from 1 to 20 (got 25) [item 0]',
+			'Parallel Parts must be a whole number from 1 to 20 (got 25) (File → Upload) [item 0]',
 		);
 		expect(emulator.requests.length).toBe(first);
 	});
@@ -140,7 +143,7 @@ describe('a credential whose endpoint is wrong', () => {
 		filestackApi: { ...credentialsFor(emulator, APP).filestackApi, cdnUrl: 'not a url' },
 	});
 	const message = (item: number) =>
-		`The credential's CDN URL must be an http(s) URL (got "not a url") [item ${item}]`;
+		`The credential's CDN URL must be an http(s) URL (got "not a url") (File → Download) [item ${item}]`;
 	const twoItems = () => source([{ json: { n: 0 } }, { json: { n: 1 } }]);
 
 	it('with Continue On Fail, gives an error item for each item', async () => {
@@ -190,6 +193,8 @@ describe("Filestack's and S3's escaped error text", () => {
 			),
 		);
 
-		expect(error.message).toBe(`Download of ${HANDLE} failed with HTTP 403: ${shown} [item 0]`);
+		expect(error.message).toBe(
+			`Download of ${HANDLE} failed with HTTP 403: ${shown} (File → Download) [item 0]`,
+		);
 	});
 });

@@ -72,7 +72,7 @@ describe('the message names the item and the cause', () => {
 
 		expect(error.name).toBe('NodeOperationError');
 		expect(error.message).toBe(
-			'"not a handle!" is not a Filestack handle (the last part of a file\'s URL) [item 0]',
+			'"not a handle!" is not a Filestack handle (the last part of a file\'s URL) (File → Download) [item 0]',
 		);
 		expect(emulator.requests.length).toBe(first);
 	});
@@ -89,7 +89,7 @@ describe('the message names the item and the cause', () => {
 		);
 
 		expect(error.name).toBe('NodeOperationError');
-		expect(error.message).toBe("The item has no binary field 'data' [item 1]");
+		expect(error.message).toBe("The item has no binary field 'data' (File → Upload) [item 1]");
 	});
 
 	it('an input item without any binary data', async () => {
@@ -119,7 +119,7 @@ describe('the message names the item and the cause', () => {
 
 		expect(error.name).toBe('NodeOperationError');
 		expect(error.message).toBe(
-			'Task "resize": parameter "width" must be an integer from 1 to 10000 (got -5) [item 0]',
+			'Task "resize": parameter "width" must be an integer from 1 to 10000 (got -5) (Transformation → Transform) [item 0]',
 		);
 		expect(emulator.requests.length).toBe(first);
 	});
@@ -155,7 +155,7 @@ describe('the message names the item and the cause', () => {
 		);
 
 		expect(error.name).toBe('NodeOperationError');
-		expect(error.message).toBe(`${cause} [item 0]`);
+		expect(error.message).toBe(`${cause} (Transformation → Transform) [item 0]`);
 	});
 
 	it('a file Filestack does not have (HTTP 404)', async () => {
@@ -165,7 +165,7 @@ describe('the message names the item and the cause', () => {
 
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(
-			`Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found [item 1]`,
+			`Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found (File → Download) [item 1]`,
 		);
 		expect(error.description).toBe(
 			'Check that the handle or URL exists and belongs to this Filestack application.',
@@ -182,7 +182,7 @@ describe('the message names the item and the cause', () => {
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(
 			`Upload from URL failed with HTTP 400: Cannot fetch ${missing}: it answered HTTP 404 ` +
-				`(correlation id ${correlationId(error.message)}) [item 0]`,
+				`(correlation id ${correlationId(error.message)}) (File → Upload From URL) [item 0]`,
 		);
 	});
 
@@ -193,7 +193,7 @@ describe('the message names the item and the cause', () => {
 		);
 
 		expect(error.message).toBe(
-			`Metadata of ${handle} failed with HTTP 400: Emulated failure (HTTP 400) [item 0]`,
+			`Metadata of ${handle} failed with HTTP 400: Emulated failure (HTTP 400) (File → Get Metadata) [item 0]`,
 		);
 	});
 
@@ -222,9 +222,9 @@ describe('continue on fail', () => {
 			{ json: { n: 2, handle: 'bad handle' } },
 			{ json: { n: 3, handle } },
 		]);
-	const notFound = `Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found [item 1]`;
+	const notFound = `Download of ${UNKNOWN_HANDLE} failed with HTTP 404: File not found (File → Download) [item 1]`;
 	const invalid =
-		'"bad handle" is not a Filestack handle (the last part of a file\'s URL) [item 2]';
+		'"bad handle" is not a Filestack handle (the last part of a file\'s URL) (File → Download) [item 2]';
 
 	it('puts an error item in the place of each failing item, paired with it, and goes on with the others', async () => {
 		const result = await run([mixedItems(), download({}, 'continueRegularOutput')]);

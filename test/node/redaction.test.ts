@@ -130,7 +130,7 @@ describe('a server that repeats the request in its error text', () => {
 		for (const [index, { json }] of items.entries()) {
 			expect(json.error).toMatch(
 				new RegExp(
-					`^Download of \\w+ failed with HTTP 400: Cannot serve GET /security=\\[redacted\\]/\\w+ \\[item ${index}\\]$`,
+					`^Download of \\w+ failed with HTTP 400: Cannot serve GET /security=\\[redacted\\]/\\w+ \\(File → Download\\) \\[item ${index}\\]$`,
 				),
 			);
 		}
@@ -180,13 +180,15 @@ describe('a conversion that is not done in time', () => {
 		const error = run.nodeError('Filestack');
 		expect(error?.message).toMatch(/^The conversion [0-9a-f]{32} was still "pending" after 1 s\./);
 		expect(error?.message).toContain(
-			`get its status later from ${emulator.url}/[redacted]/video_convert/${site.url}/talk.mov [item 0]`,
+			`get its status later from ${emulator.url}/[redacted]/video_convert/${site.url}/talk.mov (Audio/Video → Convert) [item 0]`,
 		);
 		expect(visibleText(run)).not.toContain(CONVERTING.apiKey);
 
 		// That URL, copied as shown, is one Get Status takes: the key is the credential's own.
 		emulator.faults.videoOutcome = 'completed';
-		const shownUrl = /get its status later from (\S+) \[item 0\]$/.exec(error?.message ?? '')?.[1];
+		const shownUrl = /get its status later from (\S+) \(Audio\/Video → Convert\) \[item 0\]$/.exec(
+			error?.message ?? '',
+		)?.[1];
 		const resumed = await harness.run(
 			{
 				nodes: [

@@ -47,7 +47,7 @@ test('Upload From URL whose answer is lost: stored once, and the message says th
 	]);
 
 	expect(error.message).toMatch(
-		/^Upload from URL: the request may have reached Filestack, but no answer came back \(.+\)\. Whether it took effect is unknown, and it was not sent again, so as not to do it twice\. Look for the new file among the application's files \(Filestack dashboard\) before running it again, which could store a second copy\. \[item 0\]$/,
+		/^Upload from URL: the request may have reached Filestack, but no answer came back \(.+\)\. Whether it took effect is unknown, and it was not sent again, so as not to do it twice\. Look for the new file among the application's files \(Filestack dashboard\) before running it again, which could store a second copy\. \(File → Upload From URL\) \[item 0\]$/,
 	);
 	expect(error.description).toBe(
 		'Filestack may have done it already: running the workflow again could do it twice.',

@@ -319,7 +319,7 @@ describe('without the app secret in the credential', () => {
 		);
 
 		expect(run.nodeError('Filestack')?.message).toMatch(
-			/HTTP 403: .*signature does not match the policy \[item 0\]$/,
+			/HTTP 403: .*signature does not match the policy \(File → Download\) \[item 0\]$/,
 		);
 		expect(visibleText(run)).not.toContain(wrong);
 		expect(visibleText(run)).not.toContain(SECRET);
@@ -344,7 +344,7 @@ describe('Get Status signs only for the credential’s own CDN', () => {
 			const error = run.nodeError('Filestack');
 			expect(error?.name).toBe('NodeOperationError');
 			expect(error?.message).toBe(
-				`Status URL "${statusUrl}" is not on this credential's Filestack CDN (${emulator.url}); only a status URL of this application's conversions can be checked [item 0]`,
+				`Status URL "${statusUrl}" is not on this credential's Filestack CDN (${emulator.url}); only a status URL of this application's conversions can be checked (Audio/Video → Get Status) [item 0]`,
 			);
 			expect(hits).toEqual([]);
 			expect(visibleText(run)).not.toContain('FOREIGN BODY');

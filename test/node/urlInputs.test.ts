@@ -61,6 +61,16 @@ const operations: Record<string, (url: string) => INodeParameters> = {
 	Zip: (url) => ({ resource: 'transformation', operation: 'zip', files: [handle, url] }),
 };
 
+/** How each operation is named in its error messages: the resource and operation as picked in the node. */
+const menuPath: Record<string, string> = {
+	'Upload From URL': 'File → Upload From URL',
+	'Overwrite (URL)': 'File → Overwrite',
+	Transform: 'Transformation → Transform',
+	Convert: 'Audio/Video → Convert',
+	Screenshot: 'Transformation → Screenshot',
+	Zip: 'Transformation → Zip',
+};
+
 const refused: Array<[string, string, string, string]> = [
 	['Upload From URL', 'file:///etc/passwd', 'URL', HTTP_ONLY],
 	['Upload From URL', 'javascript:alert(1)', 'URL', HTTP_ONLY],
@@ -89,7 +99,9 @@ describe('a URL input that Filestack should not fetch', () => {
 		expect(run.status).toBe('error');
 		const error = run.nodeError('Filestack');
 		expect(error?.name).toBe('NodeOperationError');
-		expect(error?.message).toBe(`${label} ${JSON.stringify(url)} is refused: ${why} [item 0]`);
+		expect(error?.message).toBe(
+			`${label} ${JSON.stringify(url)} is refused: ${why} (${menuPath[operation]}) [item 0]`,
+		);
 		expect(emulator.requests.length).toBe(first);
 	});
 });

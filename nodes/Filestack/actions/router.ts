@@ -13,17 +13,22 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	let client: Client | undefined;
 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// Every error names the operation as the user picked it, e.g. "File → Upload From URL".
+		let operationLabel: string | undefined;
 		try {
-			client ??= await createClient(this);
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
+			const resourceName = this.getNodeParameter('resource', itemIndex) as string;
 			const operationName = this.getNodeParameter('operation', itemIndex) as string;
-			const operation = resources[resource]?.operations[operationName];
+			const resource = resources[resourceName];
+			const operation = resource?.operations[operationName];
 			if (!operation)
-				throw new Error(`The operation "${operationName}" of "${resource}" is not known`);
+				throw new Error(`The operation "${operationName}" of "${resourceName}" is not known`);
+			operationLabel = `${resource.option.name} → ${operation.option.name}`;
+			client ??= await createClient(this);
 			const result = await operation.execute.call(this, itemIndex, client);
 			output.push({ ...result, pairedItem: { item: itemIndex } });
 		} catch (error) {
-			const nodeError = toNodeError(this.getNode(), error, itemIndex, [client?.apiKey]);
+			const secrets = [client?.apiKey];
+			const nodeError = toNodeError(this.getNode(), error, itemIndex, secrets, operationLabel);
 			if (!this.continueOnFail()) throw nodeError;
 			// With `error` set, n8n keeps the whole error (description included) and, with "Continue (using error
 			// output)", routes the item to the error output; it makes the JSON `{ error: message }` itself.

@@ -9,23 +9,27 @@ import {
 import { redact } from './redact';
 
 /**
- * Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the item, and neither
- * shows the credential's secrets (`secrets`) or a policy, signature or key derived from them.
+ * Filestack's answers become NodeApiErrors, everything else NodeOperationErrors; both name the operation and the
+ * item (`… (File → Download) [item 2]`), and neither shows the credential's secrets (`secrets`) or a policy,
+ * signature or key derived from them.
  */
 export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex: number,
 	secrets: ReadonlyArray<string | undefined>,
+	operation?: string,
 ): NodeApiError | NodeOperationError {
 	const hide = (text: string) => redact(text, secrets);
+	const where = operation ? ` (${operation})` : '';
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		error.context.itemIndex = itemIndex;
-		error.message = hide(error.message);
+		// n8n's own errors may end in the item already.
+		error.message = hide(error.message).replace(/( \[item \d+\])?$/, `${where}$1`);
 		if (typeof error.description === 'string') error.description = hide(error.description);
 		return error;
 	}
-	const message = `${hide(error instanceof Error ? error.message : String(error))} [item ${itemIndex}]`;
+	const message = `${hide(error instanceof Error ? error.message : String(error))}${where} [item ${itemIndex}]`;
 	const nodeError =
 		error instanceof FilestackApiError
 			? new NodeApiError(
