@@ -9,6 +9,7 @@ import { Client } from '../sdk/client';
 import { resolveEndpoints } from '../sdk/endpoints';
 import { requestTransport } from '../transport/requestTransport';
 import { endpointSettings, type FilestackCredentials } from './client';
+import { redact } from './redact';
 
 /**
  * The credential dialog's "Test": asks Filestack about the API key and app secret, and says which of them is wrong,
@@ -29,10 +30,12 @@ export async function testFilestackCredential(
 		});
 	} catch (error) {
 		// The SDK refuses an empty API key or an endpoint that is no URL before sending anything.
-		return { status: 'Error', message: error instanceof Error ? error.message : String(error) };
+		const message = error instanceof Error ? error.message : String(error);
+		return { status: 'Error', message: redact(message, [credentials.apiKey]) };
 	}
 	const access = await client.checkAccess();
-	const message = conceal(describe(access, client.signsRequests), client.apiKey);
+	// Filestack's own error text may quote the API key or the request (some of its answers do).
+	const message = redact(describe(access, client.signsRequests), [client.apiKey]);
 	return { status: access.verdict === 'accepted' ? 'OK' : 'Error', message };
 }
 
@@ -55,9 +58,4 @@ function describe(access: Access, hasSecret: boolean): string {
 		case 'unexpectedAnswer':
 			return `Unexpected answer from ${access.url} (${access.error.message}). Check the credential's endpoints, or try again later.`;
 	}
-}
-
-/** Filestack's own error text may quote the API key (some of its answers do). */
-function conceal(message: string, apiKey: string): string {
-	return message.split(apiKey).join('***');
 }
