@@ -6,6 +6,8 @@ import type {
 	Icon,
 } from 'n8n-workflow';
 
+import { endpointSettings, type FilestackCredentials } from '../nodes/Filestack/helpers/client';
+import { resolveEndpoints } from '../nodes/Filestack/sdk/endpoints';
 import { leastPrivilege, UPLOAD_CALLS } from '../nodes/Filestack/sdk/security';
 
 export class FilestackApi implements ICredentialType {
@@ -104,9 +106,10 @@ export class FilestackApi implements ICredentialType {
 	];
 
 	/**
-	 * Requests n8n itself sends with this credential (the "Custom API Call" of the HTTP Request node) get a policy that
-	 * allows storing only. The nodes sign each request themselves, with a policy scoped to that call; the credential
-	 * test is the nodes' `filestackApiTest`.
+	 * Requests n8n itself sends with this credential (the "Custom API Call" of the HTTP Request node) get a policy for
+	 * uploading (pick and store) only, and only when they go to the credential's own Upload API: a signature never
+	 * leaves for another host. The nodes sign each request themselves, with a policy scoped to that call; the
+	 * credential test is the nodes' `filestackApiTest`.
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
@@ -115,10 +118,27 @@ export class FilestackApi implements ICredentialType {
 		const secret = credentials.appSecret as string | undefined;
 		if (!secret || typeof requestOptions.body !== 'object' || requestOptions.body === null)
 			return requestOptions;
+		if (!goesToUploadApi(credentials, requestOptions)) return requestOptions;
 		const security = leastPrivilege(secret, { call: [...UPLOAD_CALLS] });
 		return {
 			...requestOptions,
 			body: { ...requestOptions.body, policy: security.policyB64, signature: security.signature },
 		};
 	};
+}
+
+/** Whether a request (relative to the Upload API unless it names a base URL) goes to the credential's Upload API. */
+function goesToUploadApi(
+	credentials: ICredentialDataDecryptedObject,
+	requestOptions: IHttpRequestOptions,
+): boolean {
+	try {
+		const { upload } = resolveEndpoints(
+			endpointSettings(credentials as unknown as FilestackCredentials),
+		);
+		const base = requestOptions.baseURL ?? upload;
+		return new URL(requestOptions.url, base).origin === new URL(upload).origin;
+	} catch {
+		return false; // an endpoint or URL that is no URL: nothing is signed
+	}
 }

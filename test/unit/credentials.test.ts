@@ -2,8 +2,21 @@ import { createHmac } from 'crypto';
 
 import { FilestackApi } from '../../credentials/FilestackApi.credentials';
 
-describe('the credential test', () => {
-	it('starts its upload with a policy for pick and store, signed with the app secret', async () => {
+describe("requests n8n sends with the credential (the HTTP Request node's Custom API Call)", () => {
+	it.each([
+		['another host', { url: 'https://attacker.example/multipart/start' }],
+		['another base URL', { baseURL: 'https://attacker.example', url: '/multipart/start' }],
+		['the CDN', { url: 'https://cdn.filestackcontent.com/multipart/start' }],
+	])('carry no signature to %s', async (_, target) => {
+		const options = await new FilestackApi().authenticate(
+			{ apiKey: 'KEY', appSecret: 'SECRET' },
+			{ ...target, body: { apikey: 'KEY' } },
+		);
+
+		expect(options.body).toEqual({ apikey: 'KEY' });
+	});
+
+	it('to the Upload API start with a policy for pick and store, signed with the app secret', async () => {
 		const options = await new FilestackApi().authenticate(
 			{ apiKey: 'KEY', appSecret: 'SECRET' },
 			{ url: '/multipart/start', body: { apikey: 'KEY' } },
