@@ -447,6 +447,24 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 		expectLifetime(policy, 60);
 	});
 
+	it('URL Lifetime longer than a week is refused, naming the parameter, and no URL is handed out', async () => {
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'zip',
+					files: [photo.handle, await freshFile()],
+					urlLifetime: 7 * 24 * 60 + 1,
+				}),
+			],
+		});
+
+		expect(run.nodeError('Filestack')?.message).toBe(
+			'URL Lifetime (Minutes) must be a whole number from 1 to 10080 (got 10081) (Transformation → Zip) [item 0]',
+		);
+		expect(visibleText(run)).not.toContain('security=');
+	});
+
 	it('Transform of a stored file: the URL reads that file only, for the lifetime asked', async () => {
 		const run = await harness.run({
 			nodes: [
