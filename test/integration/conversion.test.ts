@@ -221,6 +221,50 @@ describe('security enforced', () => {
 		expect(emulator.requests.length).toBe(mark);
 	});
 
+	it('the security segment goes right before the source, never into a parameter that holds a URL', async () => {
+		const client = clientFor(SECURED, SECRET);
+		const { handle } = await uploadClip(client);
+		const mark = 'https://example.com/https://x.png';
+		await client
+			.transformation({ handle })
+			.videoConvert({ preset: 'h264', watermark_url: mark })
+			.catch(() => undefined);
+
+		const [sent] = videoRequests();
+		const path = decodeURIComponent(sent.path);
+		expect(path).toMatch(
+			new RegExp(`^/video_convert=preset:h264,watermark_url:"${mark}"/security=p:[^/]+/${handle}$`),
+		);
+		expect(signedPolicy(sent)).toMatchObject({ handle });
+	});
+
+	it.each([
+		[
+			'a store ahead of the conversion',
+			`${SECURED}/store=location:s3/https://example.com/video_convert/x.png`,
+		],
+		[
+			'several handles and no policy limit',
+			`${SECURED}/video_convert/[AAAAAAAAAAAAAAAAAAAA,BBBBBBBBBBBBBBBBBBBB]`,
+		],
+		[
+			'a task before video_convert',
+			'resize=width:10/video_convert=preset:h264/AAAAAAAAAAAAAAAAAAAA',
+		],
+		[
+			'something after the source handle',
+			'video_convert=preset:h264/AAAAAAAAAAAAAAAAAAAA/resize=width:10',
+		],
+	])('a status URL with %s is refused before any request', (_case, path) => {
+		const client = clientFor(SECURED, SECRET);
+		const mark = emulator.requests.length;
+		const statusUrl = `${emulator.url}/${path}`;
+		expect(() => client.audioVisual(statusUrl)).toThrow(
+			`Status URL "${statusUrl}" is not a Filestack video_convert status URL`,
+		);
+		expect(emulator.requests.length).toBe(mark);
+	});
+
 	it('each poll is signed afresh, so a wait longer than a policy lives still succeeds', async () => {
 		const client = clientFor(SECURED, SECRET);
 		const { handle } = await uploadClip(client);

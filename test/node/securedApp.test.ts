@@ -353,6 +353,32 @@ describe('Get Status signs only for the credential’s own CDN', () => {
 			await new Promise<void>((resolve) => foreign.close(() => resolve()));
 		}
 	});
+
+	it.each([
+		[
+			'a store ahead of the conversion',
+			(key: string) => `${key}/store=location:s3/https://example.com/video_convert/x.png`,
+		],
+		['several handles', (key: string) => `${key}/video_convert/[${photo.handle},${photo.handle}]`],
+		[
+			'a task before video_convert',
+			() => `resize=width:10/video_convert=preset:h264/${photo.handle}`,
+		],
+	])(
+		'refuses a status URL with %s before sending anything: only one video_convert of one source is signed',
+		async (_case, path) => {
+			const statusUrl = `${emulator.url}/${path(APP.apiKey)}`;
+			const sent = emulator.requests.length;
+			const run = await harness.run({
+				nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
+			});
+
+			expect(run.nodeError('Filestack')?.message).toMatch(
+				/^Status URL ".*" is not a Filestack video_convert status URL \(.*\): .* \(Audio\/Video → Get Status\) \[item 0\]$/,
+			);
+			expect(emulator.requests.length).toBe(sent);
+		},
+	);
 });
 
 describe('a URL handed out is signed for what it reads only, for the lifetime asked', () => {
@@ -419,6 +445,24 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 			expiry: expect.any(Number),
 		});
 		expectLifetime(policy, 60);
+	});
+
+	it('URL Lifetime longer than a week is refused, naming the parameter, and no URL is handed out', async () => {
+		const run = await harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'transformation',
+					operation: 'zip',
+					files: [photo.handle, await freshFile()],
+					urlLifetime: 7 * 24 * 60 + 1,
+				}),
+			],
+		});
+
+		expect(run.nodeError('Filestack')?.message).toBe(
+			'URL Lifetime (Minutes) must be a whole number from 1 to 10080 (got 10081) (Transformation → Zip) [item 0]',
+		);
+		expect(visibleText(run)).not.toContain('security=');
 	});
 
 	it('Transform of a stored file: the URL reads that file only, for the lifetime asked', async () => {

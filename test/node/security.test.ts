@@ -173,6 +173,47 @@ describe('sign URL', () => {
 		expect((await fetch(url.replace(handle, other))).status).toBe(403);
 	});
 
+	it('signs for every file the chain reads: a watermark of another file is served, and the policy names no one handle', async () => {
+		const [{ json }] = await outputOf([
+			filestackNode({
+				resource: 'security',
+				operation: 'signUrl',
+				handle,
+				taskChain: `watermark=file:${other}`,
+			}),
+		]);
+
+		const url = String(json.url);
+		const [, policyBase64] = /\/security=p:([^,]+),s:[0-9a-f]{64}\//.exec(url) ?? [];
+		expect(decodePolicy(policyBase64)).toEqual({
+			expiry: expect.any(Number),
+			call: ['read', 'convert'],
+		});
+		const response = await fetch(url);
+		expect(response.status).toBe(200);
+		expect(response.headers.get('x-emulator-tasks')).toBe(`watermark=file:${other}`);
+	});
+
+	it('signs for an external URL the chain reads besides the file, and for nothing else', async () => {
+		const mark = 'https://example.com/mark.png';
+		const [{ json }] = await outputOf([
+			filestackNode({
+				resource: 'security',
+				operation: 'signUrl',
+				handle,
+				taskChain: `watermark=file:"${mark}"`,
+			}),
+		]);
+
+		const [, policyBase64] = /\/security=p:([^,]+),s:[0-9a-f]{64}\//.exec(String(json.url)) ?? [];
+		expect(decodePolicy(policyBase64)).toEqual({
+			expiry: expect.any(Number),
+			call: ['read', 'convert'],
+			handle,
+			url: '^(?:https://example\\.com/mark\\.png)$',
+		});
+	});
+
 	it('signs the plain URL of the file of each item when there is no task chain', async () => {
 		const items = await outputOf([
 			source([{ json: { file: handle } }, { json: { file: other } }]),

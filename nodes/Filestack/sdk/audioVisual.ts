@@ -1,9 +1,10 @@
 import type { Client } from './client';
-import { getTask } from './catalogue';
 import { FilestackJobError, FilestackValidationError } from './errors';
+import { fetchUrlProblem } from './fetchUrl';
 import { chainScope, type PolicyScope } from './policyScope';
-import { parseListText } from './taskChain';
-import { parseTaskChain, toSource, validateTasks } from './url';
+import type { Security } from './security';
+import { readFirstTask } from './taskChain';
+import { isHandle, Task, transformationUrl, validateTask, validateTasks } from './url';
 
 export interface ConversionStatus {
 	status: string;
@@ -25,30 +26,39 @@ export interface WaitOptions {
 
 const SECURITY_SEGMENT = /\/security=[^/]*(?=\/)/;
 
+/** What a conversion works on: one stored file or one URL (or `src://` alias). */
+export type ConversionSource = { handle: string } | { url: string };
+
 /**
  * A running audio/video conversion (`video_convert`), polled on its status URL — the same URL that started it.
- * The status URL is kept unsigned; each poll is signed afresh, so a long wait never outlives its policy. Only a
- * URL on the credential's own CDN is ever polled: a signature never goes to another origin.
+ * The status URL is kept unsigned; each poll is signed afresh, so a long wait never outlives its policy. Every
+ * URL is built from the source and tasks (never by editing a URL's text), always on the credential's own CDN.
  */
 export class AudioVisual {
 	readonly statusUrl: string;
 	uuid?: string;
 	/** The status of the last poll (the start counts as one). */
 	lastStatus?: ConversionStatus;
+	/** The handle and URLs the conversion reads, to which each poll's policy is limited. */
+	private readonly scope: PolicyScope;
 
-	/** `scope`: the handle and URLs the conversion reads, to which each poll's policy is limited. */
+	/** `tasks`: the chain on the source, ending with `video_convert`. */
 	constructor(
 		private readonly client: Client,
-		statusUrl: string,
-		private readonly scope: PolicyScope,
+		private readonly source: ConversionSource,
+		private readonly tasks: readonly Task[],
 	) {
-		this.statusUrl = checkedStatusUrl(client, statusUrl);
+		this.scope = chainScope(source, validateTasks(tasks));
+		this.statusUrl = this.url();
 	}
 
-	/** A conversion started earlier, from its status URL: the policy of each poll covers what the URL reads. */
+	/**
+	 * A conversion started earlier, from its status URL `<cdn>/[<API key>/]video_convert[=<options>]/<source>`:
+	 * one `video_convert` on one handle or URL, on this credential's CDN; anything else is refused unsent.
+	 */
 	static resume(client: Client, statusUrl: string): AudioVisual {
-		const checked = checkedStatusUrl(client, statusUrl);
-		return new AudioVisual(client, checked, scopeOfStatusUrl(checked));
+		const { source, task } = parseStatusUrl(client, statusUrl);
+		return new AudioVisual(client, source, [task]);
 	}
 
 	async status(): Promise<ConversionStatus> {
@@ -90,30 +100,56 @@ export class AudioVisual {
 		}
 	}
 
-	/** The security segment goes right before the source: an external URL, or else the handle or list at the end. */
 	private signedUrl(): string {
-		const security = this.client.sign(['read', 'convert', 'store'], this.scope);
-		if (!security) return this.statusUrl;
-		const at = sourceIndex(this.statusUrl);
-		return `${this.statusUrl.slice(0, at)}/${security.urlSegment()}${this.statusUrl.slice(at)}`;
+		return this.url(this.client.sign(['read', 'convert', 'store'], this.scope));
+	}
+
+	private url(security?: Security): string {
+		return transformationUrl({
+			cdn: this.client.endpoints.cdn,
+			apiKey: this.client.apiKey,
+			source: this.source,
+			tasks: this.tasks,
+			security,
+		});
 	}
 }
 
-/** The status URL without its security segment, once it is known to be a conversion on the credential's CDN. */
-function checkedStatusUrl(client: Client, statusUrl: string): string {
-	const unsigned = statusUrl.replace(SECURITY_SEGMENT, '');
-	if (!/\/video_convert[=/]/.test(unsigned)) {
-		throw new FilestackValidationError(
-			`Status URL "${unsigned}" is not a Filestack video_convert status URL`,
-		);
-	}
+/** The source and the one `video_convert` task of a status URL; throws naming the Status URL otherwise. */
+function parseStatusUrl(
+	client: Client,
+	statusUrl: string,
+): { source: ConversionSource; task: Task } {
+	const shown = statusUrl.replace(SECURITY_SEGMENT, '');
 	const cdn = new URL(client.endpoints.cdn).origin;
-	if (originOf(unsigned) !== cdn) {
+	if (originOf(statusUrl) !== cdn) {
 		throw new FilestackValidationError(
-			`Status URL "${unsigned}" is not on this credential's Filestack CDN (${cdn}); only a status URL of this application's conversions can be checked`,
+			`Status URL "${shown}" is not on this credential's Filestack CDN (${cdn}); only a status URL of this application's conversions can be checked`,
 		);
 	}
-	return unsigned;
+	const refuse = (why: string): never => {
+		throw new FilestackValidationError(
+			`Status URL "${shown}" is not a Filestack video_convert status URL (${cdn}/[API key/]video_convert[=options]/<one handle or URL>): ${why}`,
+		);
+	};
+	// The path as written (a source URL keeps its escapes); only quotes are decoded, as the task grammar needs them.
+	let path = statusUrl.replace(/^[^:]+:\/\/[^/]*\//, '').replace(/%22/gi, '"');
+	const [first] = path.split('/', 1);
+	if (first === client.apiKey) path = path.slice(first.length + 1);
+	if (!/^video_convert(?:=|\/)/.test(path)) refuse('its one task must be video_convert');
+	let read: { task: Task; rest: string };
+	try {
+		read = readFirstTask(path);
+		read.task = validateTask(read.task);
+	} catch (error) {
+		return refuse((error as Error).message);
+	}
+	const sourceText = read.rest.replace(/^security=[^/]*\//, '');
+	if (isHandle(sourceText)) return { source: { handle: sourceText }, task: read.task };
+	if (/^(?:https?|src):\/\//i.test(sourceText) && fetchUrlProblem(sourceText, true) === undefined) {
+		return { source: { url: sourceText }, task: read.task };
+	}
+	return refuse('after video_convert comes one handle or one URL, and nothing else');
 }
 
 function originOf(url: string): string | undefined {
@@ -121,34 +157,5 @@ function originOf(url: string): string | undefined {
 		return new URL(url).origin;
 	} catch {
 		return undefined;
-	}
-}
-
-/** Where the source starts (the `/` before it): an external URL, or else the last segment. */
-function sourceIndex(statusUrl: string): number {
-	const originLength = new URL(statusUrl).origin.length;
-	const path = statusUrl.slice(originLength);
-	const external = path.search(/\/(?:https?:|src:)/);
-	return originLength + (external >= 0 ? external : path.lastIndexOf('/'));
-}
-
-/** What a status URL `<cdn>[/<apikey>]/<tasks…>/<source>` reads, read back from its tasks and source. */
-function scopeOfStatusUrl(statusUrl: string): PolicyScope {
-	const at = sourceIndex(statusUrl);
-	const sourceText = decoded(statusUrl.slice(at + 1));
-	const segments = decoded(statusUrl.slice(new URL(statusUrl).origin.length + 1, at)).split('/');
-	if (segments.length > 0 && !segments[0].includes('=') && !getTask(segments[0])) segments.shift();
-	const source = sourceText.startsWith('[')
-		? { sources: (parseListText(sourceText) ?? []).map(String) }
-		: toSource(sourceText);
-	return chainScope(source, validateTasks(parseTaskChain(segments.join('/'))));
-}
-
-/** Percent-decoded, or as it is when it holds a malformed escape. */
-function decoded(text: string): string {
-	try {
-		return decodeURIComponent(text);
-	} catch {
-		return text;
 	}
 }

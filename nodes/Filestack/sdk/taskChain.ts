@@ -22,6 +22,18 @@ export function parseTaskChain(text: string): Task[] {
 	}
 }
 
+/**
+ * The first task of a text and what follows the `/` that ends it, e.g. the source of a processing URL's path
+ * `video_convert=preset:h264/<handle>`. Fails when no `/` follows the task.
+ */
+export function readFirstTask(text: string): { task: Task; rest: string } {
+	const reader = new Reader(text);
+	const task = readTask(reader);
+	if (reader.peek() !== '/') reader.fail(`expected "/" after task "${task.name}"`);
+	reader.advance();
+	return { task, rest: reader.rest() };
+}
+
 /** A list written as text, with or without its brackets (`[a,b]` or `a,b`); undefined if it is not one. */
 export function parseListText(text: string): ChainValue[] | undefined {
 	const trimmed = text.trim();
@@ -51,6 +63,11 @@ class Reader {
 	/** Whether the reading position ends a task: the end of the chain, a `/` or a new line. */
 	atTaskEnd(): boolean {
 		return this.done || /[/\r\n]/.test(this.peek());
+	}
+
+	/** The text from the reading position on. */
+	rest(): string {
+		return this.text.slice(this.pos);
 	}
 
 	/** The character at the reading position ('' at the end). */

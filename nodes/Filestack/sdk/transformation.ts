@@ -1,6 +1,7 @@
 import { AudioVisual } from './audioVisual';
 import type { Client } from './client';
 import { download, Download } from './download';
+import { FilestackValidationError } from './errors';
 import { chainScope, type PolicyScope } from './policyScope';
 import { PolicyCall, Security } from './security';
 import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
@@ -61,8 +62,13 @@ export class Transformation {
 
 	/** Starts a `video_convert` of the source; the returned handle polls its status. */
 	async videoConvert(params: Record<string, unknown>): Promise<AudioVisual> {
-		const chain = this.add({ name: 'video_convert', params });
-		const audioVisual = new AudioVisual(this.client, chain.build(), chain.scope());
+		if ('sources' in this.source) {
+			throw new FilestackValidationError('A conversion works on one handle or one URL');
+		}
+		const audioVisual = new AudioVisual(this.client, this.source, [
+			...this.tasks,
+			{ name: 'video_convert', params },
+		]);
 		await audioVisual.status();
 		return audioVisual;
 	}

@@ -51,13 +51,15 @@ export const signUrl: Operation = {
 				max: MAX_EXPIRES_IN_SECONDS,
 			}),
 		);
-		const security = client.security((secret) =>
-			leastPrivilege(secret, { call: calls, handle, ttlSeconds }),
-		);
 		const transformation = client
 			.filelink(handle)
 			.transform()
 			.add(...(chain ? parseTaskChain(chain) : []));
+		// Limited to what the chain reads: the file, and any other file or URL its tasks name.
+		const scope = transformation.scope();
+		const security = client.security((secret) =>
+			leastPrivilege(secret, { call: calls, ...scope, ttlSeconds }),
+		);
 		return {
 			json: {
 				handle,

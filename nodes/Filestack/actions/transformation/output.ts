@@ -11,11 +11,15 @@ import type { Transformation } from '../../sdk/transformation';
 import { getTask } from '../../sdk/catalogue';
 import {
 	binaryPropertyProperty,
+	readNumber,
 	readStoreOptions,
 	readStoreTimeoutMs,
 	storeOptionsProperty,
 	storeTimeoutProperty,
 } from '../common';
+
+/** A handed-out URL lives at most a week: one that reads several stored files can read any while it lives. */
+const MAX_URL_LIFETIME_MINUTES = 7 * 24 * 60;
 
 /** What a transformation, screenshot or zip gives back: its URL, the processed file, or a stored copy. */
 export const outputFields: INodeProperties[] = [
@@ -48,10 +52,10 @@ export const outputFields: INodeProperties[] = [
 		displayName: 'URL Lifetime (Minutes)',
 		name: 'urlLifetime',
 		type: 'number',
-		typeOptions: { minValue: 1, numberPrecision: 0 },
+		typeOptions: { minValue: 1, maxValue: MAX_URL_LIFETIME_MINUTES, numberPrecision: 0 },
 		default: 15,
 		description:
-			"How long the URL's signature lasts, when the credential has an app secret. The signature allows reading and processing only what the URL reads: its one stored file, its external URLs. A URL that reads several stored files (a Zip of handles, a collage or watermark of other files) cannot be limited to them, as a Filestack policy names one handle: whoever has it can read any file of the application until it expires, so keep it short.",
+			"How long the URL's signature lasts when the credential has an app secret, from 1 minute to 1 week. The signature allows reading and processing only. A URL that reads exactly one stored file is limited to that file (and to its external URLs, if any). A URL that reads several stored files (a Zip of handles, a collage or watermark of other files), or no stored file (an external URL, a screenshot), cannot be limited to stored files, as a Filestack policy names at most one handle: whoever has it can read any stored file of the application until it expires, so keep it short.",
 		displayOptions: { show: { output: ['url'] } },
 	},
 	{ ...binaryPropertyProperty('output'), displayOptions: { show: { output: ['binary'] } } },
@@ -76,8 +80,19 @@ export async function deliver(
 		};
 	}
 	if (output === 'url') {
-		const minutes = context.getNodeParameter('urlLifetime', itemIndex, 15) as number;
-		const url = transformation.url(['read', 'convert'], Math.round(minutes * 60));
+		const minutes = readNumber(
+			context,
+			itemIndex,
+			{
+				name: 'urlLifetime',
+				label: 'URL Lifetime (Minutes)',
+				min: 1,
+				max: MAX_URL_LIFETIME_MINUTES,
+				whole: true,
+			},
+			15,
+		);
+		const url = transformation.url(['read', 'convert'], minutes * 60);
 		return { json: { url, tasks: chain } };
 	}
 
