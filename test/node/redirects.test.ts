@@ -73,6 +73,35 @@ it.each(operations)(
 	},
 );
 
+it("Upload: a 307 from the start answer's upload host is not followed either", async () => {
+	const start = await startScriptedServer((_, res) => {
+		res.writeHead(200, { 'Content-Type': 'application/json' });
+		res.end(
+			JSON.stringify({ uri: '/u', region: 'r', upload_id: 'U', location_url: redirecting.url }),
+		);
+	});
+	try {
+		const run = await harness.run(
+			{
+				nodes: [
+					source([{ binary: { data: bytes('redirected bytes', 'a.txt', 'text/plain') } }]),
+					filestackNode({ resource: 'file', operation: 'upload' }),
+				],
+			},
+			{ credentials: credentialsAt(start.url, API_KEY, APP_SECRET) },
+		);
+
+		expect(start.received.map(({ url }) => url)).toEqual(['/multipart/start']);
+		expect(redirecting.received.length).toBeGreaterThan(0);
+		expect(elsewhere.received).toEqual([]);
+		expect(run.nodeError('Filestack')?.message).toContain(
+			`failed with HTTP 307: redirected to ${elsewhere.url}, which is not followed`,
+		);
+	} finally {
+		await start.close();
+	}
+});
+
 it('the credential test does not follow it either', async () => {
 	const result = await harness.testCredential('filestackApi', {
 		...credentialsAt(redirecting.url, API_KEY, APP_SECRET).filestackApi,
