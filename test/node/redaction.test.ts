@@ -139,6 +139,67 @@ describe('a server that repeats the request in its error text', () => {
 	});
 });
 
+describe("Filestack's policy error, quoting the signature and policy it was sent", () => {
+	let refusing: ScriptedServer;
+	let quoted: string[] = [];
+
+	beforeAll(async () => {
+		// Answers as Filestack does a request it does not accept, quoting its credentials.
+		refusing = await startScriptedServer(({ url }, res) => {
+			const { searchParams, pathname } = new URL(url, 'http://x');
+			const segment = /security=p:([^,/]+),s:([^/]+)/.exec(pathname);
+			const policy = searchParams.get('policy') ?? segment?.[1] ?? '';
+			const signature = searchParams.get('signature') ?? segment?.[2] ?? '';
+			quoted.push(policy, signature);
+			res.writeHead(403, { 'Content-Type': 'text/plain' });
+			res.end(
+				`application [${APP.apiKey}] policy error: proper credentials were not provided: (signature: "${signature}"; policy "${policy}")`,
+			);
+		});
+	});
+
+	afterAll(async () => await refusing.close());
+	beforeEach(() => (quoted = []));
+
+	it.each([
+		['Get Metadata', { resource: 'file', operation: 'getMetadata', handle: HANDLE }],
+		['Download', { resource: 'file', operation: 'download', handle: HANDLE }],
+	])('%s: the message and its description show neither', async (_, parameters) => {
+		const run = await harness.run(
+			{ nodes: [filestackNode(parameters)] },
+			{ credentials: credentialsAt(refusing.url, APP.apiKey, APP.appSecret) },
+		);
+
+		expect(run.nodeError('Filestack')?.message).toContain(
+			'policy error: proper credentials were not provided: (signature: "[redacted]"; policy "[redacted]")',
+		);
+		expect(quoted.filter(Boolean)).toHaveLength(2);
+		const shown = visibleText(run);
+		for (const secret of [APP.apiKey, APP.appSecret!, ...quoted])
+			expect(shown).not.toContain(secret);
+	});
+
+	it('with Continue On Fail, the error item shows neither', async () => {
+		const run = await harness.run(
+			{
+				nodes: [
+					{
+						...filestackNode({ resource: 'file', operation: 'getMetadata', handle: HANDLE }),
+						onError: 'continueRegularOutput',
+					},
+				],
+			},
+			{ credentials: credentialsAt(refusing.url, APP.apiKey, APP.appSecret) },
+		);
+
+		const [{ json }] = run.output('Filestack');
+		expect(json.error).toContain('(signature: "[redacted]"; policy "[redacted]")');
+		expect(quoted.filter(Boolean)).toHaveLength(2);
+		const shown = JSON.stringify(run.run);
+		for (const secret of [APP.apiKey, ...quoted]) expect(shown).not.toContain(secret);
+	});
+});
+
 describe('a conversion that is not done in time', () => {
 	const CONVERTING: EmulatedApp = { apiKey: 'REDACTION_CONVERT_KEY' };
 	let emulator: Emulator;

@@ -51,6 +51,25 @@ describe('Http: retries and errors', () => {
 		expect(waits).toEqual([75, 150]);
 	});
 
+	it('takes a redirect as a failure at once, naming only the origin it points to', async () => {
+		nock(ORIGIN)
+			.get('/api/file/H')
+			.query(true)
+			.reply(302, 'moved', { Location: 'https://storage.test/bucket/H?X-Amz-Signature=abc' });
+		const failure = http.send('Download of H', {
+			method: 'GET',
+			url: `${ORIGIN}/api/file/H`,
+			query: { policy: 'eyJ9', signature: 'abc' },
+			responseType: 'stream',
+		});
+		await expect(failure).rejects.toThrow(FilestackApiError);
+		await expect(failure).rejects.toThrow(
+			'Download of H failed with HTTP 302: redirected to https://storage.test, which is not followed: the credential goes only to the Filestack addresses it names',
+		);
+		expect(waits).toEqual([]);
+		expect(nock.isDone()).toBe(true);
+	});
+
 	it('honours Retry-After on 429 when it asks for more than the backoff', async () => {
 		nock(ORIGIN).get('/x').reply(429, '', { 'Retry-After': '3' }).get('/x').reply(200, {});
 		await http.json('X', { method: 'GET', url: `${ORIGIN}/x` });

@@ -92,6 +92,8 @@ export class Http {
 			}
 			const { response } = outcome;
 			if (response.status >= 200 && response.status < 300) return response;
+			if (response.status >= 300 && response.status < 400)
+				throw await redirectError(what, thisTry.url, response);
 			if (response.status === 404 && mayHaveActed && thisTry.method === 'DELETE') return response;
 
 			const failure = await toApiError(what, response, attempt);
@@ -169,6 +171,32 @@ function unknownOutcome(
 		what,
 		whatHappened,
 		request.outcomeCheck ?? 'Check in Filestack whether it was done before running it again.',
+	);
+}
+
+/**
+ * A redirect is not followed: the request carries the credential's key or signature, which go only to the origin
+ * they were made for. Its target is named by origin only, since its full URL may hold anything.
+ */
+async function redirectError(
+	what: string,
+	url: string,
+	response: HttpResponse,
+): Promise<FilestackApiError> {
+	if (isStream(response.body)) await readText(response.body, 0); // stops reading it
+	const location = response.headers.location;
+	let target = 'nowhere (no Location)';
+	if (location) {
+		try {
+			target = new URL(location, url).origin;
+		} catch {
+			target = 'an unreadable Location';
+		}
+	}
+	return new FilestackApiError(
+		response.status,
+		`redirected to ${target}, which is not followed: the credential goes only to the Filestack addresses it names`,
+		what,
 	);
 }
 

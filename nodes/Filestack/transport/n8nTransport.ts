@@ -22,6 +22,8 @@ export function n8nTransport(context: HttpContext): Transport {
 				json: false,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// A redirect would carry the key, the signature or the signed body to wherever it points: the SDK refuses it.
+				disableFollowRedirect: true,
 				timeout: request.timeoutMs,
 				abortSignal: signal(),
 			};

@@ -32,6 +32,8 @@ export function requestTransport(helpers: ICredentialTestFunctions['helpers']): 
 				json: false,
 				simple: false,
 				resolveWithFullResponse: true,
+				// As in n8nTransport: a redirect is the SDK's to refuse, never followed with the credential.
+				followRedirect: false,
 				timeout: request.timeoutMs,
 			})) as FullResponse;
 			return {
