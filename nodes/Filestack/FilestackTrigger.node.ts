@@ -10,7 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import type { FilestackCredentials } from './helpers/client';
 import { testFilestackCredential } from './helpers/credentialTest';
-import { DeliveryLog } from './trigger/deliveryLog';
+import { DELIVERY_ID_CAPACITY, DeliveryLog } from './trigger/deliveryLog';
 import { EVENTS, eventOf } from './trigger/events';
 import { verifyWebhookSignature, webhookTimestampAge } from './sdk/webhook';
 
@@ -132,6 +132,8 @@ export class FilestackTrigger implements INodeType {
 			return refuse(this, reason, 500);
 		}
 
+		// When the delivery was sent: its FS-Timestamp once the signature vouches for it, else its arrival.
+		let sentAtSeconds = nowSeconds;
 		if (this.getNodeParameter('verifySignature', true) as boolean) {
 			const { webhookSecret } = await this.getCredentials<FilestackCredentials>('filestackApi');
 			if (!webhookSecret)
@@ -150,6 +152,7 @@ export class FilestackTrigger implements INodeType {
 			if (age === undefined || age > maxAgeSeconds || age < -CLOCK_SKEW_SECONDS) {
 				return refuse(this, "The delivery's FS-Timestamp is outside the accepted window");
 			}
+			sentAtSeconds = nowSeconds - age;
 		}
 
 		const payload = rawBody ? parseEvent(rawBody) : undefined;
@@ -163,8 +166,17 @@ export class FilestackTrigger implements INodeType {
 			acceptedAgeSeconds: maxAgeSeconds + CLOCK_SKEW_SECONDS,
 			processScope: processScopeOf(this),
 		});
-		if (!deliveries.firstTime(payload.id, nowSeconds)) {
+		const admission = deliveries.admit(payload.id, sentAtSeconds, nowSeconds);
+		if (admission === 'duplicate') {
 			return { webhookResponse: { received: true, ignored: 'duplicate delivery' } };
+		}
+		if (admission === 'forgotten') {
+			this.logger.warn(
+				`Filestack Trigger "${this.getNode().name}": delivery ${describe(payload.id)} is ignored as a possible replay: it was sent no later than delivery ids forgotten to make room (more than ${DELIVERY_ID_CAPACITY} within Maximum Age)`,
+			);
+			return {
+				webhookResponse: { received: true, ignored: 'possible replay of a forgotten delivery' },
+			};
 		}
 		return { workflowData: [[{ json: payload }]] };
 	}

@@ -468,6 +468,32 @@ describe('deliveries acknowledged without an execution', () => {
 		}
 	});
 
+	it('ignores, and logs, a replay of a delivery whose id was forgotten to make room for 10,000 newer ones', async () => {
+		const staticData: IDataObject = {};
+		const body = eventBody(320);
+		const first = delivery(body, { age: 60 });
+		expectStarted(await call(first, {}, staticData), JSON.parse(body));
+		// 9,999 deliveries sent since, as static data keeps their ids (sending them takes a minute), then one more.
+		const { seenDeliveries: seen } = staticData['node:Filestack Trigger'] as {
+			seenDeliveries: IDataObject;
+		};
+		for (let i = 0; i < 9_999; i++) seen[JSON.stringify(`since-${i}`)] = nowSeconds() - 30;
+		const latest = eventBody(321);
+		expectStarted(await call(delivery(latest), {}, staticData), JSON.parse(latest));
+
+		const logged = jest.spyOn(n8nLogger(), 'warn').mockImplementation(() => {});
+		try {
+			expectIgnored(await call(first, {}, staticData), 'possible replay of a forgotten delivery');
+			expect(logged).toHaveBeenCalledWith(
+				'Filestack Trigger "Filestack Trigger": delivery 320 is ignored as a possible replay: it was sent no later than delivery ids forgotten to make room (more than 10000 within Maximum Age)',
+			);
+		} finally {
+			logged.mockRestore();
+		}
+		const fresh = eventBody(322);
+		expectStarted(await call(delivery(fresh), {}, staticData), JSON.parse(fresh));
+	});
+
 	it('refuses a replay whose signature fails before looking at its id', async () => {
 		const staticData: IDataObject = {};
 		const body = eventBody(304);

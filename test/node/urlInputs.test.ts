@@ -7,7 +7,8 @@ import type { EmulatedApp, Site } from './support';
 import { credentialsFor, Seeder, startSite } from './support';
 
 // Every URL Filestack is to fetch passes one check before anything is sent: http(s) only (and src:// storage
-// aliases where Filestack's processing URLs take them), never a link-local address (the cloud metadata service).
+// aliases where Filestack's processing URLs take them), never a cloud metadata address (link-local, or AWS's
+// fd00:ec2::254), never one that parsers read differently (backslashes, user info): the URL is sent as given.
 // The message names the parameter by its label.
 const APP: EmulatedApp = { apiKey: 'URL_INPUTS_KEY', appSecret: 'url-inputs-app-secret' };
 
@@ -38,6 +39,10 @@ const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
 const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
 const LINK_LOCAL =
 	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
+const AWS_IPV6 = "it points to fd00:ec2::254, the IPv6 address of AWS's metadata service";
+const READ_DIFFERENTLY =
+	'it holds a backslash, tab or line break, which URL parsers read differently';
+const USER_INFO = 'it holds user info (user@host), and URL parsers disagree on where that ends';
 
 const operations: Record<string, (url: string) => INodeParameters> = {
 	'Upload From URL': (url) => ({ resource: 'file', operation: 'uploadFromUrl', url }),
@@ -78,17 +83,32 @@ const refused: Array<[string, string, string, string]> = [
 	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', LINK_LOCAL],
 	['Upload From URL', 'http://[fe80::1]/file', 'URL', LINK_LOCAL],
 	['Upload From URL', 'src://my-storage/a.txt', 'URL', HTTP_ONLY],
+	['Upload From URL', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
+	['Upload From URL', 'http://example.com@169.254.169.254/', 'URL', USER_INFO],
+	['Upload From URL', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
 	['Overwrite (URL)', 'file:///etc/passwd', 'URL', HTTP_ONLY],
 	['Overwrite (URL)', 'javascript:alert(1)', 'URL', HTTP_ONLY],
 	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
 	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', LINK_LOCAL],
+	['Overwrite (URL)', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
+	['Overwrite (URL)', 'http://user:pass@example.com/a.txt', 'URL', USER_INFO],
+	['Overwrite (URL)', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
 	['Transform', 'file:///etc/passwd', 'URL', WITH_ALIAS],
 	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	[
+		'Transform',
+		'http://example.com\\..\\169.254.169.254/latest/meta-data/',
+		'URL',
+		READ_DIFFERENTLY,
+	],
 	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', LINK_LOCAL],
+	['Convert', 'http://[fd00:ec2::254]/clip.mov', 'URL', AWS_IPV6],
+	['Screenshot', 'http://example.com@169.254.169.254/', 'Page URL', USER_INFO],
 	['Screenshot', 'http://169.254.169.254/', 'Page URL', LINK_LOCAL],
 	['Screenshot', 'src://my-storage/page.html', 'Page URL', HTTP_ONLY],
 	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', LINK_LOCAL],
 	['Zip', 'file:///etc/passwd', 'Files', WITH_ALIAS],
+	['Zip', 'src://my-storage\\..\\a.txt', 'Files', READ_DIFFERENTLY],
 ];
 
 describe('a URL input that Filestack should not fetch', () => {

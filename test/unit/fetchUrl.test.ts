@@ -8,6 +8,10 @@ const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
 const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
 const LINK_LOCAL =
 	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
+const AWS_IPV6 = "it points to fd00:ec2::254, the IPv6 address of AWS's metadata service";
+const READ_DIFFERENTLY =
+	'it holds a backslash, tab or line break, which URL parsers read differently';
+const USER_INFO = 'it holds user info (user@host), and URL parsers disagree on where that ends';
 
 describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => {
 	it.each([
@@ -31,6 +35,18 @@ describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => 
 		['http://[FEBF::1]/', LINK_LOCAL],
 		['http://[::ffff:169.254.169.254]/', LINK_LOCAL],
 		['http://exa mple.com/', 'it is not a valid URL'],
+		['http://[fd00:ec2::254]/latest/meta-data/', AWS_IPV6],
+		['http://[FD00:0EC2:0:0:0:0:0:254]/', AWS_IPV6],
+		['http://[fd00:ec2::253]/', undefined],
+		['http://example.com\\..\\169.254.169.254/latest/meta-data/', READ_DIFFERENTLY],
+		['http://example.com\\@169.254.169.254/', READ_DIFFERENTLY],
+		['http://example.com/a\\b.pdf', READ_DIFFERENTLY],
+		['http://exa\tmple.com/', READ_DIFFERENTLY],
+		['http://example.com/a\n.pdf', READ_DIFFERENTLY],
+		['http://user:pass@example.com/a.pdf', USER_INFO],
+		['http://example.com@169.254.169.254/', USER_INFO],
+		['http://@example.com/', USER_INFO],
+		['https://example.com/a@b.pdf?who=a@b#c@d', undefined],
 	])('%s without storage aliases', (url, problem) => {
 		expect(fetchUrlProblem(url, false)).toBe(problem);
 	});
@@ -40,6 +56,8 @@ describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => 
 		['https://example.com/a.jpg', undefined],
 		['file:///etc/passwd', WITH_ALIAS],
 		['http://169.254.169.254/', LINK_LOCAL],
+		['src://alias\\..\\x.jpg', READ_DIFFERENTLY],
+		['src://alias/a@b.jpg', undefined],
 	])('%s where storage aliases are taken', (url, problem) => {
 		expect(fetchUrlProblem(url, true)).toBe(problem);
 	});

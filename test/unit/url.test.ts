@@ -748,13 +748,25 @@ describe('dot segments, which an HTTP client resolves away with the tasks before
 	const urlOf = (url: string) =>
 		transformationUrl({ cdn: CDN, apiKey: 'K', source: { url }, tasks: [{ name: 'flip' }] });
 
-	it.each(['https://a.example/../../x.png', 'https://a.example/b/./x.png', 'src://alias/%2E%2e/x'])(
-		'refuses a source URL holding one: %s',
-		(url) => {
-			expect(() => urlOf(url)).toThrow(/"\." or "\.\." between slashes/);
-			expect(() =>
-				transformationUrl({ cdn: CDN, apiKey: 'K', source: { sources: ['HANDLE', url] } }),
-			).toThrow(FilestackValidationError);
+	it.each([
+		'https://a.example/../../x.png',
+		'https://a.example/b/./x.png',
+		'src://alias/%2E%2e/x',
+		'src://alias/a%5c..%5Cx',
+		'https://a.example/a%5C%2e%2E%5cx.png',
+	])('refuses a source URL holding one: %s', (url) => {
+		expect(() => urlOf(url)).toThrow(/"\." or "\.\." between slashes/);
+		expect(() =>
+			transformationUrl({ cdn: CDN, apiKey: 'K', source: { sources: ['HANDLE', url] } }),
+		).toThrow(FilestackValidationError);
+	});
+
+	it.each(['..\\x', 'a\\.\\b', 'a/..%5cb', '%2e%2E%5Cb'])(
+		'refuses a task parameter holding one, also between backslashes: %s',
+		(filename) => {
+			expect(() => validateTask({ name: 'store', params: { filename } })).toThrow(
+				/parameter "filename" must not hold "\." or "\.\." between slashes/,
+			);
 		},
 	);
 

@@ -325,12 +325,14 @@ function encodeValue(value: unknown): string {
 
 /**
  * Whether text (or a list's text) holds a `.` or `..` path segment, also percent-encoded: in a URL path an HTTP
- * client resolves it, dropping what comes before it (the tasks) before anything is sent.
+ * client resolves it, dropping what comes before it (the tasks) before anything is sent. WHATWG parsers take `\`
+ * (and some servers `%5C`) for `/`, so segments end there too.
  */
 function holdsDotSegment(value: unknown): boolean {
 	if (Array.isArray(value)) return value.some(holdsDotSegment);
 	return (
-		typeof value === 'string' && value.split('/').some((piece) => /^(\.|%2e){1,2}$/i.test(piece))
+		typeof value === 'string' &&
+		value.split(/[/\\]|%5c/i).some((piece) => /^(\.|%2e){1,2}$/i.test(piece))
 	);
 }
 
