@@ -2,6 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { Client } from '../sdk/client';
 import { EndpointSettings, resolveEndpoints } from '../sdk/endpoints';
+import type { Transport } from '../sdk/transport';
 import { n8nTransport } from '../transport/n8nTransport';
 
 export interface FilestackCredentials {
@@ -18,11 +19,16 @@ export interface FilestackCredentials {
 /** The SDK client for this execution, on the node's credential and n8n's HTTP helper. */
 export async function createClient(context: IExecuteFunctions): Promise<Client> {
 	const credentials = await context.getCredentials<FilestackCredentials>('filestackApi');
+	return clientFor(credentials, n8nTransport(context));
+}
+
+/** The SDK client on a credential's values; throws when the SDK refuses them (no API key, an endpoint no URL). */
+export function clientFor(credentials: FilestackCredentials, transport: Transport): Client {
 	return new Client({
 		apiKey: credentials.apiKey,
 		appSecret: credentials.appSecret,
 		endpoints: resolveEndpoints(endpointSettings(credentials)),
-		transport: n8nTransport(context),
+		transport,
 	});
 }
 

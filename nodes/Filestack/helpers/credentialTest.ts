@@ -5,10 +5,9 @@ import type {
 } from 'n8n-workflow';
 
 import type { Access } from '../sdk/accessCheck';
-import { Client } from '../sdk/client';
-import { resolveEndpoints } from '../sdk/endpoints';
+import type { Client } from '../sdk/client';
 import { requestTransport } from '../transport/requestTransport';
-import { endpointSettings, type FilestackCredentials } from './client';
+import { clientFor, type FilestackCredentials } from './client';
 import { redact } from './redact';
 
 /**
@@ -22,12 +21,7 @@ export async function testFilestackCredential(
 	const credentials = (credential.data ?? {}) as unknown as FilestackCredentials;
 	let client: Client;
 	try {
-		client = new Client({
-			apiKey: credentials.apiKey,
-			appSecret: credentials.appSecret,
-			endpoints: resolveEndpoints(endpointSettings(credentials)),
-			transport: requestTransport(this.helpers),
-		});
+		client = clientFor(credentials, requestTransport(this.helpers));
 	} catch (error) {
 		// The SDK refuses an empty API key or an endpoint that is no URL before sending anything.
 		const message = error instanceof Error ? error.message : String(error);
