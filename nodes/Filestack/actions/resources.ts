@@ -7,7 +7,11 @@ import type { Resource } from './operation';
 import { security } from './security';
 import { transformation } from './transformation';
 
-/** Every resource of the node, in menu order; the node's parameters are generated from this table. */
+/**
+ * Every resource of the node, in menu order; the node's parameters are generated from this table. Each entry checks its
+ * own default operation (`satisfies Resource<…>` in its index.ts); the table stays indexable by any string, because the
+ * router looks a resource up by the name a workflow holds.
+ */
 export const resources: Record<string, Resource> = { file, transformation, audioVideo, security };
 
 export const nodeProperties: INodeProperties[] = [
