@@ -5,7 +5,7 @@ import { toNodeError } from '../helpers/errors';
 import { runAtOnce } from '../helpers/runAtOnce';
 import type { Client } from '../sdk/client';
 import { readItemsAtOnce } from './itemsAtOnce';
-import { resources } from './resources';
+import { findOperation } from './resources';
 
 /**
  * Runs the chosen operation for every input item, Items at Once of them at a time. The output keeps the input's
@@ -41,10 +41,10 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		try {
 			const resourceName = this.getNodeParameter('resource', itemIndex) as string;
 			const operationName = this.getNodeParameter('operation', itemIndex) as string;
-			const resource = resources[resourceName];
-			const operation = resource?.operations[operationName];
-			if (!operation)
+			const found = findOperation(resourceName, operationName);
+			if (!found)
 				throw new Error(`The operation "${operationName}" of "${resourceName}" is not known`);
+			const { resource, operation } = found;
 			operationLabel = `${resource.option.name} → ${operation.option.name}`;
 			if (setupError) throw setupError;
 			if (this.getExecutionCancelSignal?.()?.aborted)
