@@ -2,12 +2,35 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { audioVideo } from './audioVideo';
 import { file } from './file';
-import type { Resource } from './operation';
+import { itemsAtOnceProperty } from './itemsAtOnce';
+import type { Operation, Resource } from './operation';
 import { security } from './security';
 import { transformation } from './transformation';
 
-/** Every resource of the node, in menu order; the node's parameters are generated from this table. */
-export const resources: Record<string, Resource> = { file, transformation, audioVideo, security };
+/**
+ * Every resource of the node, in menu order; the node's parameters are generated from this table. Each entry checks
+ * its own default operation (`satisfies Resource<…>` in its index.ts).
+ */
+export const resources = { file, transformation, audioVideo, security } satisfies Record<
+	string,
+	Resource
+>;
+
+/** The resource and operation a workflow names (any strings: a saved workflow may hold anything), if they exist. */
+export function findOperation(
+	resourceName: string,
+	operationName: string,
+): { resource: Resource; operation: Operation } | undefined {
+	const table: Record<string, Resource> = resources;
+	const resource = Object.hasOwn(table, resourceName) ? table[resourceName] : undefined;
+	if (!resource || !Object.hasOwn(resource.operations, operationName)) return undefined;
+	return { resource, operation: resource.operations[operationName] };
+}
+
+/** An operation's parameters as the editor shows them: its own, then Items at Once where it calls Filestack. */
+export function parametersOf(operation: Operation): INodeProperties[] {
+	return [...operation.properties, ...(operation.makesNoRequest ? [] : [itemsAtOnceProperty])];
+}
 
 export const nodeProperties: INodeProperties[] = [
 	{
@@ -29,17 +52,19 @@ export const nodeProperties: INodeProperties[] = [
 			default: resource.defaultOperation,
 		},
 		...Object.entries(resource.operations).flatMap(([operationName, operation]) =>
-			operation.properties.map((property) => ({
-				...property,
-				displayOptions: {
-					...property.displayOptions,
-					show: {
-						...property.displayOptions?.show,
-						resource: [resourceName],
-						operation: [operationName],
+			[...operation.properties, ...(operation.makesNoRequest ? [] : [itemsAtOnceProperty])].map(
+				(property) => ({
+					...property,
+					displayOptions: {
+						...property.displayOptions,
+						show: {
+							...property.displayOptions?.show,
+							resource: [resourceName],
+							operation: [operationName],
+						},
 					},
-				},
-			})),
+				}),
+			),
 		),
 	]),
 ];

@@ -2,12 +2,14 @@ import type { Resource } from '../operation';
 import { convert } from './convert.operation';
 import { getStatus } from './getStatus.operation';
 
-export const audioVideo: Resource = {
+const operations = { convert, getStatus };
+
+export const audioVideo = {
 	option: {
 		name: 'Audio/Video',
 		value: 'audioVideo',
 		description: 'Convert audio and video files',
 	},
-	operations: { convert, getStatus },
+	operations,
 	defaultOperation: 'convert',
-};
+} satisfies Resource<keyof typeof operations>;

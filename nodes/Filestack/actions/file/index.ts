@@ -7,18 +7,20 @@ import { overwrite } from './overwrite.operation';
 import { upload } from './upload.operation';
 import { uploadFromUrl } from './uploadFromUrl.operation';
 
-export const file: Resource = {
-	option: { name: 'File', value: 'file', description: 'Upload, download and manage stored files' },
-	operations: {
-		upload,
-		uploadFromUrl,
-		download,
-		getMetadata,
-		delete: deleteFile,
-		overwrite,
-		getTags,
-		checkSafeForWork,
-		ocr,
-	},
-	defaultOperation: 'upload',
+const operations = {
+	upload,
+	uploadFromUrl,
+	download,
+	getMetadata,
+	delete: deleteFile,
+	overwrite,
+	getTags,
+	checkSafeForWork,
+	ocr,
 };
+
+export const file = {
+	option: { name: 'File', value: 'file', description: 'Upload, download and manage stored files' },
+	operations,
+	defaultOperation: 'upload',
+} satisfies Resource<keyof typeof operations>;

@@ -2,8 +2,10 @@ import type { Resource } from '../operation';
 import { createPolicy } from './createPolicy.operation';
 import { signUrl } from './signUrl.operation';
 
-export const security: Resource = {
+const operations = { createPolicy, signUrl };
+
+export const security = {
 	option: { name: 'Security', value: 'security', description: 'Policies and signed URLs' },
-	operations: { createPolicy, signUrl },
+	operations,
 	defaultOperation: 'createPolicy',
-};
+} satisfies Resource<keyof typeof operations>;

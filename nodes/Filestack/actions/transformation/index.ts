@@ -3,12 +3,14 @@ import { screenshot } from './screenshot.operation';
 import { transform } from './transform.operation';
 import { zip } from './zip.operation';
 
-export const transformation: Resource = {
+const operations = { transform, screenshot, zip };
+
+export const transformation = {
 	option: {
 		name: 'Transformation',
 		value: 'transformation',
 		description: 'Process images and documents, take screenshots, make ZIP archives',
 	},
-	operations: { transform, screenshot, zip },
+	operations,
 	defaultOperation: 'transform',
-};
+} satisfies Resource<keyof typeof operations>;
