@@ -14,7 +14,7 @@ import type { INodeExecutionData, IPairedItemData } from 'n8n-workflow';
 import type { Client } from '../nodes/Filestack/sdk/client';
 import { parseTaskChain } from '../nodes/Filestack/sdk/url';
 import type { RouteName } from '../test/emulator';
-import type { Harness, WorkflowRun } from '../test/harness';
+import type { Harness } from '../test/harness';
 import { binaryStream, filestackNode } from '../test/harness';
 import {
 	md5Hex,
@@ -134,7 +134,7 @@ async function nodeRun(
 		async () =>
 			await harness.run({ nodes }, { input: [items], credentials: credentialsAt(emulator.url) }),
 	);
-	const workflow: WorkflowRun = run.result;
+	const workflow = run.result;
 	if (workflow.error) throw new Error(`The bulk workflow failed: ${workflow.error.message}`);
 	const seconds = Object.fromEntries(
 		OPERATIONS.map((operation) => [operation, nodeSeconds(workflow, NODE_NAMES[operation])]),
@@ -143,13 +143,11 @@ async function nodeRun(
 	const verified = await verify(`node at ${atOnce}`, files, {
 		uploaded: handlesInOrder(output('upload')),
 		stored: handlesInOrder(output('transform')),
-		downloaded: await Promise.all(
-			output('download').map(async (item, index) => {
-				const pairedWith = pairedIndex(item);
-				const sameFile = item.json.handle === output('transform')[pairedWith]?.json.handle;
-				return sameFile && pairedWith === index ? await md5Hex(await binaryStream(item)) : '';
-			}),
-		),
+		downloaded: await pool(output('download'), 16, async (item, index) => {
+			const pairedWith = pairedIndex(item);
+			const sameFile = item.json.handle === output('transform')[pairedWith]?.json.handle;
+			return sameFile && pairedWith === index ? await md5Hex(await binaryStream(item)) : '';
+		}),
 		url: emulator.url,
 	});
 	const figures = {
