@@ -155,7 +155,6 @@ async function nodeRun(
 		requests: await requestsByOperation(emulator),
 		rssGrowth: run.peakRss - run.startRss,
 	};
-	await emulator.reset();
 	return { figures, verified };
 }
 
@@ -200,12 +199,15 @@ async function sdkRun(
 		requests: await requestsByOperation(emulator),
 		rssGrowth: run.peakRss - run.startRss,
 	};
-	await emulator.reset();
 	return { figures, verified };
 }
 
-/** Runs `work` measured (time, RSS), with the emulator's latency on for it alone. */
+/**
+ * Runs `work` measured (time, RSS), with the emulator's latency on for it alone. The emulator forgets what came
+ * before (files, and the requests of earlier runs and scenarios), so that the requests counted are this run's.
+ */
 async function underLatency<T>(emulator: BenchEmulator, latencyMs: number, work: () => Promise<T>) {
+	await emulator.reset();
 	await emulator.delay(latencyMs);
 	try {
 		return await measure(work);
