@@ -5,7 +5,7 @@ import { toNodeError } from '../helpers/errors';
 import { runAtOnce } from '../helpers/runAtOnce';
 import type { Client } from '../sdk/client';
 import { readItemsAtOnce } from './itemsAtOnce';
-import { findOperation } from './resources';
+import { operationNamed } from './resources';
 
 /**
  * Runs the chosen operation for every input item, Items at Once of them at a time. The output keeps the input's
@@ -40,11 +40,9 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 		let operationLabel: string | undefined;
 		try {
 			const resourceName = this.getNodeParameter('resource', itemIndex) as string;
-			const operationName = this.getNodeParameter('operation', itemIndex) as string;
-			const found = findOperation(resourceName, operationName);
-			if (!found)
-				throw new Error(`The operation "${operationName}" of "${resourceName}" is not known`);
-			const { resource, operation } = found;
+			// n8n has no Operation parameter for a resource the node does not know: the fallback keeps the message ours.
+			const operationName = String(this.getNodeParameter('operation', itemIndex, ''));
+			const { resource, operation } = operationNamed(resourceName, operationName);
 			operationLabel = `${resource.option.name} → ${operation.option.name}`;
 			if (setupError) throw setupError;
 			if (this.getExecutionCancelSignal?.()?.aborted)
