@@ -17,7 +17,7 @@ export type { Failure, FaultSettings, VideoOutcome } from './faults';
 export type { Faults } from './faults';
 export type { StoredFile } from './files';
 export type { RouteName } from './routes';
-export type { RequestLogEntry } from './state';
+export { mostAtOnce, type RequestLogEntry } from './state';
 export type { WebhookDelivery } from './webhooks';
 
 export interface EmulatorOptions {

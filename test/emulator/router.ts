@@ -23,7 +23,9 @@ export async function dispatch(
 		target: req.url ?? '/',
 		query: Object.fromEntries(url.searchParams),
 		headers: req.headers,
+		receivedAt: Date.now(),
 	};
+	res.once('close', () => (entry.endedAt = Date.now()));
 	state.requests.push(entry);
 	try {
 		if (state.faults.delayMs > 0) await sleep(state.faults.delayMs);

@@ -23,6 +23,23 @@ export interface RequestLogEntry {
 	body?: unknown;
 	/** A JSON body's text exactly as it arrived. */
 	rawBody?: string;
+	/** When the request arrived and when its answer was sent or the connection closed (`Date.now()`). */
+	receivedAt: number;
+	endedAt?: number;
+}
+
+/** The most requests of `log` that were being handled at the same moment. */
+export function mostAtOnce(log: readonly RequestLogEntry[]): number {
+	const moments = log.flatMap((entry) => [
+		{ at: entry.receivedAt, change: 1 },
+		{ at: entry.endedAt ?? Infinity, change: -1 },
+	]);
+	// At the same instant an end comes before an arrival: a request answered then was not handled beside it.
+	moments.sort((a, b) => a.at - b.at || a.change - b.change);
+	let now = 0;
+	let most = 0;
+	for (const { change } of moments) most = Math.max(most, (now += change));
+	return most;
 }
 
 /** Everything one emulator instance knows; handlers receive it, nothing lives in module globals. */

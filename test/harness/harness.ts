@@ -55,6 +55,8 @@ export interface RunOptions {
 	credentials?: CredentialsByType;
 	/** Workflow static data; mutated in place, so pass the same object to later runs. */
 	staticData?: IDataObject;
+	/** Stops the execution when it resolves, as the editor's Stop button does. */
+	stop?: Promise<unknown>;
 }
 
 export interface WebhookOptions extends Omit<RunOptions, 'start' | 'input'> {
@@ -129,7 +131,10 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 
 		nodeType: (type, version) => nodeTypes.getByNameAndVersion(type, version),
 
-		async run(spec, { start, input, credentials = options.credentials ?? {}, staticData } = {}) {
+		async run(
+			spec,
+			{ start, input, credentials = options.credentials ?? {}, staticData, stop } = {},
+		) {
 			const { workflow, nodes, connections } = workflowOf(spec, credentials, staticData);
 			const startNode = workflow.getNode(start ?? nodes[0].name);
 			if (!startNode) throw new Error(`No node named ${start}`);
@@ -158,7 +163,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
 				'manual',
 				runExecutionData,
 			);
-			return new WorkflowRun(await execution.processRunExecutionData(workflow));
+			const running = execution.processRunExecutionData(workflow);
+			void stop?.then(() => running.cancel());
+			return new WorkflowRun(await running);
 		},
 
 		async webhook(

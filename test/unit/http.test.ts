@@ -76,6 +76,39 @@ describe('Http: retries and errors', () => {
 		expect(waits).toEqual([3_000]);
 	});
 
+	it('after a 429, holds back every request of the client (of the same Http or one made by withRetry) for one shared pause', async () => {
+		const pauses: Array<{ ms: number; end: () => void }> = [];
+		const throttled = new Http(
+			nodeTransport({
+				sleep: async (ms) => await new Promise<void>((end) => pauses.push({ ms, end })),
+			}),
+			policy,
+			() => 0.5,
+		);
+		const arrived: string[] = [];
+		const scope = nock(ORIGIN)
+			.get('/a')
+			.reply(429, '', { 'Retry-After': '3' })
+			.get('/a')
+			.reply(200, () => (arrived.push('a'), {}))
+			.get('/b')
+			.reply(200, () => (arrived.push('b'), {}));
+		const first = throttled.json('A', { method: 'GET', url: `${ORIGIN}/a` });
+		while (pauses.length === 0) await new Promise((resolve) => setImmediate(resolve));
+		const second = throttled
+			.withRetry({ attempts: 15 })
+			.json('B', { method: 'GET', url: `${ORIGIN}/b` });
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		expect(arrived).toEqual([]);
+		expect(pauses.map((pause) => pause.ms)).toEqual([3_000]);
+
+		pauses[0].end();
+		await expect(Promise.all([first, second])).resolves.toEqual([{}, {}]);
+		expect(arrived.sort()).toEqual(['a', 'b']);
+		expect(pauses).toHaveLength(1);
+		expect(scope.isDone()).toBe(true);
+	});
+
 	it('retries network errors', async () => {
 		nock(ORIGIN).get('/x').replyWithError('socket hang up').get('/x').reply(200, {});
 		await expect(http.json('X', { method: 'GET', url: `${ORIGIN}/x` })).resolves.toEqual({});

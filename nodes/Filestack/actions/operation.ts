@@ -12,6 +12,8 @@ export interface Operation {
 	option: INodePropertyOptions;
 	/** Parameters without displayOptions: the resource adds `show: { resource, operation }`. */
 	properties: INodeProperties[];
+	/** Works without asking Filestack (signing is local): it gets no Items at Once, as it has nothing to wait for. */
+	makesNoRequest?: boolean;
 	execute(this: IExecuteFunctions, itemIndex: number, client: Client): Promise<INodeExecutionData>;
 }
 

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { audioVideo } from './audioVideo';
 import { file } from './file';
+import { itemsAtOnceProperty } from './itemsAtOnce';
 import type { Resource } from './operation';
 import { security } from './security';
 import { transformation } from './transformation';
@@ -29,17 +30,19 @@ export const nodeProperties: INodeProperties[] = [
 			default: resource.defaultOperation,
 		},
 		...Object.entries(resource.operations).flatMap(([operationName, operation]) =>
-			operation.properties.map((property) => ({
-				...property,
-				displayOptions: {
-					...property.displayOptions,
-					show: {
-						...property.displayOptions?.show,
-						resource: [resourceName],
-						operation: [operationName],
+			[...operation.properties, ...(operation.makesNoRequest ? [] : [itemsAtOnceProperty])].map(
+				(property) => ({
+					...property,
+					displayOptions: {
+						...property.displayOptions,
+						show: {
+							...property.displayOptions?.show,
+							resource: [resourceName],
+							operation: [operationName],
+						},
 					},
-				},
-			})),
+				}),
+			),
 		),
 	]),
 ];

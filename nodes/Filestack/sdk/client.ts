@@ -12,6 +12,7 @@ import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from '.
 import { Transformation, TransformSource } from './transformation';
 import type { Transport } from './transport';
 import {
+	PartMemory,
 	StoreOptions,
 	uploadStream,
 	UploadOptions,
@@ -33,6 +34,8 @@ export class Client {
 	readonly apiKey: string;
 	readonly endpoints: Endpoints;
 	readonly http: Http;
+	/** Shared by all uploads of the client, so that uploads at once never hold more parts than one budget. */
+	private readonly partMemory = new PartMemory();
 	// A private field: never enumerated, logged or serialised with the client.
 	readonly #appSecret?: string;
 
@@ -114,12 +117,15 @@ export class Client {
 	}
 
 	/** Streams bytes into a new file: multipart, with Intelligent Ingestion when asked or available. */
-	async upload(source: UploadSource, options: Omit<UploadOptions, 'sign'>): Promise<StoredFile> {
+	async upload(
+		source: UploadSource,
+		options: Omit<UploadOptions, 'sign' | 'memory'>,
+	): Promise<StoredFile> {
 		return await uploadStream(
 			this.http,
 			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
 			source,
-			{ ...options, sign: (calls) => this.sign(calls) },
+			{ ...options, sign: (calls) => this.sign(calls), memory: this.partMemory },
 		);
 	}
 

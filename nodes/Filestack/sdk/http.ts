@@ -14,6 +14,7 @@ import {
 	retryAfterMs,
 	RetryPolicy,
 } from './retry';
+import { Throttle } from './throttle';
 import type { ByteStream, HttpRequest, HttpResponse, Transport } from './transport';
 
 /** How much of an error body is read to explain a failure. */
@@ -39,6 +40,8 @@ export class Http {
 		readonly transport: Transport,
 		private readonly retry: RetryPolicy = DEFAULT_RETRY,
 		private readonly random: () => number = Math.random,
+		/** Shared with every Http made from this one by `withRetry`: one back-off for the whole client. */
+		private readonly throttle = new Throttle(),
 	) {}
 
 	/** The client's retry policy with a call's overrides (those given as undefined leave the setting as it is). */
@@ -68,6 +71,7 @@ export class Http {
 		/** A try may have done the work already (a DELETE answered 404 afterwards finds it done). */
 		let mayHaveActed = false;
 		for (let attempt = 1; ; attempt++) {
+			await this.throttle.wait();
 			const thisTry = typeof request === 'function' ? await request() : request;
 			const repeatable = isIdempotent(thisTry);
 			const outcome = await this.transport
@@ -107,6 +111,13 @@ export class Http {
 				: isRefusalStatus(response.status);
 			if (!retryable || attempt >= policy.attempts) throw failure;
 			mayHaveActed ||= !isRefusalStatus(response.status);
+			if (response.status === 429) {
+				// Throttled: the whole client waits (at the top of the loop), this request with the others.
+				this.throttle.hold(this.delay(attempt, failure, options), async (ms) => {
+					await this.transport.sleep(ms);
+				});
+				continue;
+			}
 			await this.pause(attempt, failure, options);
 		}
 	}
@@ -142,7 +153,7 @@ export class Http {
 
 	/** The same client with some settings of its retry policy changed (e.g. more tries for the requests of an upload). */
 	withRetry(overrides: Partial<RetryPolicy>): Http {
-		return new Http(this.transport, { ...this.retry, ...overrides }, this.random);
+		return new Http(this.transport, { ...this.retry, ...overrides }, this.random, this.throttle);
 	}
 
 	/**
@@ -150,10 +161,14 @@ export class Http {
 	 * it (`Retry-After` of `cause`), but never more than four times the longest backoff step.
 	 */
 	async pause(failedTries: number, cause?: unknown, options: SendOptions = {}): Promise<void> {
+		await this.transport.sleep(this.delay(failedTries, cause, options));
+	}
+
+	private delay(failedTries: number, cause: unknown, options: SendOptions): number {
 		const policy = this.policy(options);
 		const backoff = backoffDelay(policy, failedTries, this.random);
 		const asked = typeof cause === 'object' && cause !== null ? retryAfterOf.get(cause) : undefined;
-		await this.transport.sleep(Math.min(Math.max(backoff, asked ?? 0), policy.maxDelayMs * 4));
+		return Math.min(Math.max(backoff, asked ?? 0), policy.maxDelayMs * 4);
 	}
 }
 

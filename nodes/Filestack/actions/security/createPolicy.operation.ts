@@ -10,6 +10,7 @@ export const createPolicy: Operation = {
 		description:
 			'Create a policy and its signature for the calls and expiry given, to hand to a browser or another system (needs the app secret)',
 	},
+	makesNoRequest: true,
 	properties: [
 		{
 			displayName: 'Expires In (Seconds)',

@@ -11,6 +11,7 @@ export const signUrl: Operation = {
 		description:
 			'Make a CDN URL of the file of a handle, optionally with processing tasks, signed to be valid for a while (needs the app secret)',
 	},
+	makesNoRequest: true,
 	properties: [
 		handleProperty,
 		{

@@ -3,12 +3,14 @@ import type { Http } from '../http';
 import type { StoredFile } from '../storedFile';
 import { ChunkSize, FII_PART_SIZE, uploadIntelligentPart } from './intelligent';
 import { uploadRegularPart } from './multipart';
-import { PartBuffers, readParts, UploadSource } from './parts';
+import { PartMemory } from './partMemory';
+import { type Part, readParts, UploadSource } from './parts';
 import { uploadParts } from './pipeline';
 import { UploadSession, type Signer, type UploadTarget } from './session';
 import { type StoreOptions, uploadStoreBody, validateStoreOptions } from './storeOptions';
 
 export type { Signer, StoreOptions, UploadSource, UploadTarget };
+export { PART_MEMORY_BUDGET, PartMemory } from './partMemory';
 export { STORAGE_LOCATIONS, type StorageLocation, validateStoreOptions } from './storeOptions';
 
 /** `auto`: when the app has it (the start answer says so); `on`: required; `off`: regular multipart. */
@@ -26,6 +28,8 @@ export interface UploadOptions {
 	/** Bytes per part of a regular upload, at least 5 MiB; 8 MiB by default. Intelligent Ingestion uses 8 MiB. */
 	partSize?: number;
 	sign?: Signer;
+	/** The part memory this upload shares with the client's other uploads; its own budget when not given. */
+	memory?: PartMemory;
 }
 
 const MiB = 1024 * 1024;
@@ -39,7 +43,8 @@ const MODES: readonly IntelligentIngestion[] = ['auto', 'on', 'off'];
 
 /**
  * Uploads a stream of `source.size` bytes as a new Filestack file: multipart, split into parts while reading,
- * at most `concurrency` parts in flight (and one more being read), every request retried where that may help.
+ * at most `concurrency` parts in flight (and one more being read) within the part memory shared with the client's
+ * other uploads, every request retried where that may help.
  * Everything is checked before the first request. The result is the stored file as Filestack describes it.
  * The stream is the upload's: it is closed when the upload ends, even if it failed before reading it.
  */
@@ -93,8 +98,9 @@ async function upload(
 		intelligent ? FII_PART_SIZE : (options.partSize ?? DEFAULT_PART_SIZE),
 		Math.ceil(source.size / MAX_PARTS),
 	);
-	const buffers = new PartBuffers(Math.min(partSize, source.size));
-	const parts = readParts(source, partSize, buffers);
+	const memory = options.memory ?? new PartMemory();
+	const parts = readParts(source, partSize, memory);
+	const partDone = (part: Part, reusable: boolean) => memory.giveBack(part.bytes, reusable);
 	const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 	const tags =
 		store.uploadTags && Object.keys(store.uploadTags).length
@@ -108,7 +114,7 @@ async function upload(
 			concurrency,
 			async (part, stop) =>
 				await uploadIntelligentPart(http, session, part, chunkSize, stop, source.size),
-			(part) => buffers.giveBack(part.bytes),
+			partDone,
 		);
 		return await session.complete({ fii: true, ...tags });
 	}
@@ -120,7 +126,7 @@ async function upload(
 		async (part, stop) => {
 			etags[part.number - 1] = await uploadRegularPart(http, session, part, stop);
 		},
-		(part) => buffers.giveBack(part.bytes),
+		partDone,
 	);
 	const partList = etags.map((etag, index) => ({ part_number: index + 1, etag }));
 	return await session.complete({ parts: partList, ...tags });

@@ -23,23 +23,31 @@ export class UploadStop {
  * Uploads parts as they are read, at most `concurrency` at a time. While every slot is busy, the next part is not
  * read: memory holds at most `concurrency` parts in flight plus the one being read. After the first failure no
  * further part is read or started; the parts in flight are told to stop, awaited, and the failure is thrown.
+ * `done` is given every part read once it is done with: `reusable` is false after a failed request, which may
+ * still hold its bytes.
  */
 export async function uploadParts(
 	parts: AsyncIterable<Part>,
 	concurrency: number,
 	upload: (part: Part, stop: UploadStop) => Promise<void>,
-	done: (part: Part) => void,
+	done: (part: Part, reusable: boolean) => void,
 ): Promise<void> {
 	const stop = new UploadStop();
 	const inFlight = new Set<Promise<void>>();
 	try {
 		for await (const part of parts) {
 			while (inFlight.size >= concurrency && !stop.stopped) await Promise.race(inFlight);
-			if (stop.stopped) break;
+			if (stop.stopped) {
+				done(part, true);
+				break;
+			}
 			const task: Promise<void> = upload(part, stop)
 				.then(
-					() => done(part),
-					(error: unknown) => stop.fail(error),
+					() => done(part, true),
+					(error: unknown) => {
+						stop.fail(error);
+						done(part, false);
+					},
 				)
 				.finally(() => inFlight.delete(task));
 			inFlight.add(task);
