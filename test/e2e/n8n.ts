@@ -41,6 +41,8 @@ export interface ExecutionJson {
 /** An output item of a node in run JSON; in filesystem mode a binary's `data` is 'filesystem-v2' and `id` is set. */
 export interface ExecutionItem {
 	json: Record<string, unknown>;
+	/** The input item this one came from (n8n also allows a list or a bare index; this package sets one object). */
+	pairedItem?: { item: number; input?: number };
 	binary?: Record<
 		string,
 		{ data: string; id?: string; fileName?: string; mimeType?: string; fileSize?: string }
