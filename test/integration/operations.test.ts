@@ -1,51 +1,43 @@
-import { createHash, createHmac, randomBytes } from 'crypto';
-import { createServer } from 'http';
-import type { AddressInfo } from 'net';
+import { createHash, randomBytes } from 'crypto';
 import { Readable } from 'stream';
 import { crc32 } from 'zlib';
 
-import { Client } from '../../nodes/Filestack/sdk/client';
-import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
+import type { Client } from '../../nodes/Filestack/sdk/client';
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
-import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
 import { Security } from '../../nodes/Filestack/sdk/security';
 import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
-import { emulatorEndpoints, type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
+import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
 import { intelligenceResult } from '../emulator/intelligence';
 import { syntheticPng } from '../emulator/png';
 import { nodeTransport } from '../harness/nodeTransport';
+import { emulatorClient, QUICK_RETRY } from '../support/emulatorClient';
+import { policySignature } from '../support/signatures';
+import { pathsRequested, type Site, type SiteFile, startSite } from '../support/site';
 
 const OPEN = 'OPEN_KEY';
 const SECURED = 'SECURED_KEY';
 const SECRET = 'operations-app-secret';
 const WRONG_SECRET = 'not-the-app-secret';
-/** Quick tries: the faults here are scheduled, and production backoff would only slow the suite down. */
-const QUICK_RETRY: RetryPolicy = {
-	attempts: 4,
-	baseDelayMs: 10,
-	maxDelayMs: 50,
-	timeoutMs: 30_000,
-};
 
 /** What the loopback "web site" serves: the public URLs that uploads and overwrites from a URL fetch. */
-const SITE_FILES: Record<string, { type: string; body: Buffer }> = {
+const SITE_FILES = {
 	'/report.csv': { type: 'text/csv', body: Buffer.from('city,visits\nLyon,12\nOslo,7\n') },
 	'/logo.png': { type: 'image/png', body: syntheticPng(40, 20, 'logo') },
-};
+} satisfies Record<string, SiteFile>;
 /** Never contacted: the emulator makes up the content of URLs that are not on loopback. */
 const REMOTE_URL = 'https://files.example.com/notes/readme.txt';
 
 let emulator: Emulator;
 let transport: ReturnType<typeof nodeTransport>;
-let site: { url: string; hits: string[]; close(): Promise<void> };
+let site: Site;
 
 beforeAll(async () => {
 	emulator = await startEmulator({
 		apps: [{ apiKey: OPEN }, { apiKey: SECURED, appSecret: SECRET }],
 	});
 	transport = nodeTransport();
-	site = await startSite();
+	site = await startSite(SITE_FILES);
 });
 afterAll(async () => {
 	transport.close();
@@ -53,35 +45,12 @@ afterAll(async () => {
 	await emulator.close();
 });
 afterEach(async () => {
-	site.hits.length = 0;
+	site.received.length = 0;
 	await emulator.reset();
 });
 
 function clientFor(apiKey: string, appSecret?: string): Client {
-	const endpoints = resolveEndpoints(emulatorEndpoints(emulator.url));
-	return new Client({ apiKey, appSecret, endpoints, transport, retry: QUICK_RETRY });
-}
-
-async function startSite(): Promise<typeof site> {
-	const hits: string[] = [];
-	const server = createServer((req, res) => {
-		hits.push(req.url ?? '');
-		const file = SITE_FILES[req.url ?? ''];
-		if (!file) {
-			res.writeHead(404).end();
-			return;
-		}
-		res
-			.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length })
-			.end(file.body);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		hits,
-		close: async () => await new Promise<void>((resolve) => server.close(() => resolve())),
-	};
+	return emulatorClient(emulator.url, { apiKey, appSecret }, transport, QUICK_RETRY);
 }
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
@@ -159,7 +128,7 @@ function expectSigning(
 		return;
 	}
 	const { policy, signature } = credentials as Required<Credentials>;
-	expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+	expect(signature).toBe(policySignature(SECRET, policy));
 	const decoded = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<
 		string,
 		unknown
@@ -235,7 +204,7 @@ describe.each([
 		const file = await client.uploadFromUrl(source, { filename: 'visits.csv', path: 'imports/' });
 
 		const served = SITE_FILES['/report.csv'].body;
-		expect(site.hits).toEqual(['/report.csv']);
+		expect(pathsRequested(site)).toEqual(['/report.csv']);
 		expect(file).toMatchObject({
 			filename: 'visits.csv',
 			size: served.length,
@@ -258,7 +227,7 @@ describe.each([
 	it('upload from a remote URL stores what the emulator makes up for it, without any fetch', async () => {
 		const file = await client.uploadFromUrl(REMOTE_URL);
 
-		expect(site.hits).toEqual([]);
+		expect(pathsRequested(site)).toEqual([]);
 		expect(file).toMatchObject({ filename: 'readme.txt', mimetype: 'text/plain' });
 		const content = await downloadBytes(client, file.handle);
 		expect(content.toString('utf8')).toMatch(
@@ -507,7 +476,7 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		const answer = await client.filelink(file.handle).overwrite({ url: source });
 
 		const served = SITE_FILES['/logo.png'].body;
-		expect(site.hits).toEqual(['/logo.png']);
+		expect(pathsRequested(site)).toEqual(['/logo.png']);
 		expect(answer).toMatchObject({ size: served.length, mimetype: 'image/png' });
 		expect(await storedMd5(file.handle)).toBe(md5(served));
 		expect(await downloadBytes(client, file.handle)).toEqual(served);
@@ -685,7 +654,7 @@ describe('security enforced, with a wrong app secret', () => {
 			});
 			expect(requestsSince(mark)).toHaveLength(1); // a refusal is not retried
 			expect(await storedContent()).toEqual(before);
-			expect(site.hits).toEqual([]);
+			expect(pathsRequested(site)).toEqual([]);
 		},
 	);
 });
@@ -800,7 +769,7 @@ describe('least privilege: a chain is signed for every file it reads, and only t
 	function receivedPolicy(mark: number): Record<string, unknown> {
 		const [request] = requestsSince(mark);
 		const { policy, signature } = inPath(request.path) as Required<Credentials>;
-		expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+		expect(signature).toBe(policySignature(SECRET, policy));
 		return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
 	}
 
