@@ -1,20 +1,22 @@
 import { createHash } from 'crypto';
 import { crc32 } from 'zlib';
 
-import { type Emulator, startEmulator } from '../../emulator';
-import { KEY, md5Hex, postJson, multipartUpload, getJson, download } from './byHand';
+import {
+	KEY,
+	md5Hex,
+	postJson,
+	multipartUpload,
+	getJson,
+	download,
+	emulator,
+	useEmulator,
+} from './support';
 
 // The CDN and its task chains: transformations, stored results, intelligence, zip, screenshots, metadata
 // (test/emulator/cdn.ts, process.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('CDN and transformations', () => {
 		let handle: string;

@@ -10,18 +10,14 @@ import {
 	postJson,
 	multipartUpload,
 	download,
-} from './byHand';
+	emulator,
+	useEmulator,
+} from './support';
 
 // Injected faults: throttling, failures, cut connections, seeded draws and delays (test/emulator/faults.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('fault injection', () => {
 		it('throttles and fails API routes with the configured statuses', async () => {

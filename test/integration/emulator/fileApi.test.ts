@@ -2,19 +2,21 @@ import { existsSync } from 'fs';
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { type Emulator, startEmulator } from '../../emulator';
-import { KEY, type Json, postJson, multipartUpload, getJson, download } from './byHand';
+import {
+	KEY,
+	type Json,
+	postJson,
+	multipartUpload,
+	getJson,
+	download,
+	emulator,
+	useEmulator,
+} from './support';
 
 // The File API and /process: overwrite, delete, store from a URL (test/emulator/fileApi.ts, process.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('File API and /process', () => {
 		let handle: string;

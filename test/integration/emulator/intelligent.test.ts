@@ -1,18 +1,11 @@
 import { randomBytes } from 'crypto';
 
-import { type Emulator, startEmulator } from '../../emulator';
-import { MiB, KEY, md5Base64, md5Hex, postJson, download } from './byHand';
+import { MiB, KEY, md5Base64, md5Hex, postJson, download, emulator, useEmulator } from './support';
 
 // Intelligent Ingestion: chunks, commits and the app setting that allows them (test/emulator/multipart.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('Intelligent Ingestion', () => {
 		it('assembles committed parts from chunks, a failed chunk re-sent in halves', async () => {

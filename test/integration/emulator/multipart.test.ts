@@ -3,7 +3,6 @@ import { request } from 'http';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
 
-import { type Emulator, startEmulator } from '../../emulator';
 import {
 	MiB,
 	KEY,
@@ -13,18 +12,14 @@ import {
 	postJson,
 	multipartUpload,
 	download,
-} from './byHand';
+	emulator,
+	useEmulator,
+} from './support';
 
 // The regular multipart upload and its S3 part PUTs (test/emulator/multipart.ts, s3.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('regular multipart upload', () => {
 		it('stores a 12 MB file in three parts and serves it back byte for byte', async () => {

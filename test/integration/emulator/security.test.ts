@@ -1,4 +1,3 @@
-import { type Emulator, startEmulator } from '../../emulator';
 import {
 	KEY,
 	SECRET,
@@ -10,18 +9,14 @@ import {
 	multipartUpload,
 	getJson,
 	download,
-} from './byHand';
+	emulator,
+	useEmulator,
+} from './support';
 
 // Policies and signatures on every API the emulator serves (test/emulator/security.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('security', () => {
 		beforeEach(() => emulator.apps.set({ apiKey: KEY, appSecret: SECRET }));

@@ -1,16 +1,9 @@
-import { type Emulator, startEmulator } from '../../emulator';
-import { KEY, multipartUpload, getJson, download } from './byHand';
+import { multipartUpload, getJson, download, emulator, useEmulator } from './support';
 
 // video_convert jobs and their status URL (test/emulator/video.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	describe('video_convert', () => {
 		let handle: string;

@@ -1,20 +1,13 @@
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { type Emulator, startEmulator } from '../../emulator';
 import { webhookSignature } from '../../support/signatures';
-import { KEY, multipartUpload } from './byHand';
+import { KEY, multipartUpload, emulator, useEmulator } from './support';
 
 // Webhook deliveries to the app (test/emulator/webhooks.ts).
 
 describe('Filestack emulator', () => {
-	let emulator: Emulator;
-
-	beforeAll(async () => {
-		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
-	});
-	afterEach(async () => emulator.reset());
-	afterAll(async () => emulator.close());
+	useEmulator();
 
 	it('posts a signed fp.upload webhook to the app', async () => {
 		const received: Array<{ headers: Record<string, unknown>; body: string }> = [];

@@ -1,10 +1,10 @@
 import { createHash } from 'crypto';
 
-import type { Emulator } from '../../emulator';
+import { type Emulator, startEmulator } from '../../emulator';
 import { policySignature } from '../../support/signatures';
 
-// Requests made by hand, the way the official SDKs make them, so that the emulator is tested without the SDK under
-// test: what the emulator accepts, answers and stores is then what Filestack's protocol says.
+// What the emulator's own test files share: one emulator a file, and requests made by hand, the way the official
+// SDKs make them, so that the emulator is tested without the SDK under test.
 
 export const MiB = 1024 * 1024;
 export const KEY = 'TESTKEY';
@@ -114,4 +114,16 @@ export async function download(
 ): Promise<{ status: number; body: Buffer; headers: Headers }> {
 	const res = await fetch(url);
 	return { status: res.status, body: Buffer.from(await res.arrayBuffer()), headers: res.headers };
+}
+
+/** The emulator of the test file that runs: started by useEmulator(). */
+export let emulator: Emulator;
+
+/** Starts an emulator with one app (KEY) before a file's tests, resets it after each test, closes it at the end. */
+export function useEmulator(): void {
+	beforeAll(async () => {
+		emulator = await startEmulator({ apps: [{ apiKey: KEY }] });
+	});
+	afterEach(async () => emulator.reset());
+	afterAll(async () => emulator.close());
 }
