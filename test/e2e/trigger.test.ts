@@ -268,9 +268,22 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 });
 
 it('stored exactly the executions of the deliveries it accepted', async () => {
-	const executions = await settledExecutions();
+	const before = (await settledExecutions()).length;
+	const [first, second, unsigned, unselected] = [
+		eventBody(9101),
+		eventBody(9102),
+		eventBody(9103),
+		eventBody(9104, 'fp.delete'),
+	];
+	await deliver(first, signedHeaders(first));
+	await deliver(second, signedHeaders(second));
+	await deliver(first, signedHeaders(first)); // a replay
+	await deliver(unsigned);
+	await deliver(unselected, signedHeaders(unselected));
+
+	const executions = (await settledExecutions()).slice(before);
 	expect(executions.map((execution) => (emitted(execution)[0] as { id: number }).id)).toEqual([
-		9001, 9002, 1,
+		9101, 9102,
 	]);
 });
 
@@ -281,11 +294,12 @@ const itOnSavedStaticData = n8nFlavor() === '2.x' ? it.skip : it;
 itOnSavedStaticData(
 	'still answers a replay as a duplicate after n8n restarts: the ids are in static data',
 	async () => {
+		const body = eventBody(9201);
+		expectOneExecutionOf((await deliver(body, signedHeaders(body))).added, JSON.parse(body));
 		await server.stop();
 		server = await home.start();
 		await server.waitForWebhook(WEBHOOK_PATH);
 
-		const body = eventBody(9002);
 		const replayed = await deliver(body, signedHeaders(body));
 		expect(replayed).toMatchObject({ status: 200, added: [] });
 		expect(JSON.parse(replayed.answer)).toEqual({ received: true, ignored: 'duplicate delivery' });
