@@ -2,7 +2,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { computeWebhookSignature } from '../../nodes/Filestack/sdk/webhook';
 import { startEmulator, type Emulator } from '../emulator';
 import { syntheticPng } from '../emulator/png';
 import {
@@ -13,6 +12,7 @@ import {
 	type StoredExecution,
 } from './n8n';
 import { filestackCredential, type WorkflowNode } from './workflows';
+import { webhookSignature } from '../support/signatures';
 
 // The example workflows of examples/, exactly as users import them, run in a real n8n 1.123.81 (filesystem binary
 // mode) against the emulator through a credential with the id they refer to: an example that stops working fails here.
@@ -222,7 +222,7 @@ it('webhook-log.json logs a signed Filestack delivery once activated', async () 
 		headers: {
 			'content-type': 'application/json',
 			'FS-Timestamp': timestamp,
-			'FS-Signature': computeWebhookSignature(WEBHOOK_SECRET, timestamp, body),
+			'FS-Signature': webhookSignature(WEBHOOK_SECRET, timestamp, body),
 		},
 		body,
 	});

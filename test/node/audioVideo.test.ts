@@ -3,15 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, pairedItems, Seeder, storedBytes } from './support';
 
 // The "audioVideo" resource: conversions started, waited for (completed, failed, timed out) and resumed.
 const APP: EmulatedApp = { apiKey: 'AUDIO_VIDEO_KEY' };

@@ -1,8 +1,9 @@
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness, NodeSpec, WorkflowRun } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, pairedItems, Seeder, startSite, visibleText } from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, pairedItems, Seeder, visibleText } from './support';
 
 // How the node fails: the message names the item and the cause, "continue on fail" turns a failing item into an
 // error item paired with it while the others go on, and the app secret of the credential never shows.

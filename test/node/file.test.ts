@@ -5,15 +5,9 @@ import { intelligenceResult } from '../emulator/intelligence';
 import { syntheticPng } from '../emulator/png';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, pairedItems, Seeder, storedBytes } from './support';
 
 // Every operation of the "file" resource, run through n8n-core against the emulator (memory binary mode).
 const OPEN: EmulatedApp = { apiKey: 'FILE_OPEN_KEY' };

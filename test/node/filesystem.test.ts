@@ -17,8 +17,9 @@ import {
 	source,
 } from '../harness';
 import { deterministicBytes, digestOf } from '../harness/deterministicBytes';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, MiB, pairedItems, Seeder, startSite } from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, MiB, pairedItems, Seeder } from './support';
 
 // n8n's filesystem binary mode (its own test file: the mode is fixed once n8n-core has started). Binaries have an
 // `id` there: uploads stream them from n8n's store, downloads stream into it, so memory stays flat for any size.

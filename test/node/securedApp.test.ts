@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,15 +8,10 @@ import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator'
 import { syntheticPng } from '../emulator/png';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	Seeder,
-	startSite,
-	storedBytes,
-	visibleText,
-} from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, Seeder, storedBytes, visibleText } from './support';
+import { policySignature } from '../support/signatures';
 
 // Every operation against a Filestack application with security turned on: with the app secret in the credential
 // each one succeeds, every request it makes being signed; without it, each one fails clearly, and no secret is
@@ -387,7 +382,7 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 		const match = /\/security=p:([^,/]+),s:([0-9a-f]+)\//.exec(decodeURIComponent(String(url)));
 		if (!match) throw new Error(`no security segment in ${String(url)}`);
 		const [, policy, signature] = match;
-		expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+		expect(signature).toBe(policySignature(SECRET, policy));
 		return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
 	}
 

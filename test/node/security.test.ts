@@ -1,10 +1,9 @@
-import { createHmac } from 'node:crypto';
-
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness, NodeSpec } from '../harness';
 import { createHarness, filestackNode, source } from '../harness';
 import type { EmulatedApp } from './support';
 import { credentialsFor, fingerprint, pairedItems, Seeder, storedBytes } from './support';
+import { policySignature } from '../support/signatures';
 
 // The "security" resource: policies and signed URLs made with the credential's app secret, which the emulated
 // Filestack (an application with security turned on) must accept for exactly what they allow.
@@ -40,7 +39,7 @@ async function outputOf(nodes: NodeSpec[]) {
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const hmac = (text: string) => createHmac('sha256', APP.appSecret!).update(text).digest('hex');
+const hmac = (text: string) => policySignature(APP.appSecret!, text);
 const decodePolicy = (base64: string): unknown =>
 	JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
 

@@ -1,30 +1,21 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { gzipSync } from 'node:zlib';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { Client } from '../../nodes/Filestack/sdk/client';
-import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
+import type { Client } from '../../nodes/Filestack/sdk/client';
 import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
 import { emulatorEndpoints, type Emulator } from '../emulator';
 import type { CredentialsByType, WorkflowRun } from '../harness';
 import { nodeTransport } from '../harness/nodeTransport';
+import { emulatorClient, type EmulatedApp } from '../support/emulatorClient';
 
 // What the node-layer test files share: credentials for an emulated app, files put into the emulator without going
-// through the node under test, the bytes the emulator holds, a loopback web site, and a check for leaked secrets.
+// through the node under test, the bytes the emulator holds, and a check for leaked secrets.
 
 export const MiB = 1024 * 1024;
 
-/** An application of the emulator, as the credential names it. */
-export interface EmulatedApp {
-	apiKey: string;
-	appSecret?: string;
-}
+export type { EmulatedApp };
 
 /** A `filestackApi` credential for the app, pointing every endpoint at the emulator. */
 export function credentialsFor(emulator: Emulator, app: EmulatedApp): CredentialsByType {
@@ -44,13 +35,7 @@ export class Seeder {
 	constructor(private readonly emulator: Emulator) {}
 
 	client(app: EmulatedApp): Client {
-		const endpoints = resolveEndpoints(emulatorEndpoints(this.emulator.url));
-		return new Client({
-			apiKey: app.apiKey,
-			appSecret: app.appSecret,
-			endpoints,
-			transport: this.transport,
-		});
+		return emulatorClient(this.emulator.url, app, this.transport);
 	}
 
 	async store(
@@ -107,54 +92,4 @@ export function visibleText(run: WorkflowRun): string {
 		JSON.stringify(error),
 	]);
 	return JSON.stringify([run.run, details]);
-}
-
-/** A web site on loopback serving fixed files, for the operations that have Filestack fetch a public URL. */
-export interface Site {
-	url: string;
-	/** The requests received, in order. */
-	received: Array<{ url: string; headers: IncomingHttpHeaders }>;
-	close(): Promise<void>;
-}
-
-/** A file of the site: bytes in memory, or produced piece by piece for each request (a large file). */
-export type SiteFile =
-	| { type: string; body: Buffer; gzip?: true }
-	| { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
-
-export async function startSite(files: Record<string, SiteFile>): Promise<Site> {
-	const received: Site['received'] = [];
-	const server = createServer((req, res) => {
-		received.push({ url: req.url ?? '', headers: req.headers });
-		const file = files[req.url ?? ''];
-		if (!file) {
-			res.writeHead(404).end();
-			return;
-		}
-		if ('body' in file && file.gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-			// As a CDN answers a client that accepts gzip: Content-Length is the compressed size.
-			const compressed = gzipSync(file.body);
-			res.writeHead(200, {
-				'Content-Type': file.type,
-				'Content-Encoding': 'gzip',
-				'Content-Length': compressed.length,
-			});
-			res.end(compressed);
-			return;
-		}
-		const size = 'body' in file ? file.body.length : file.size;
-		res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': size });
-		if ('body' in file) res.end(file.body);
-		else pipeline(Readable.from(file.bytes()), res).catch(() => res.destroy());
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		received,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
 }

@@ -6,15 +6,9 @@ import { syntheticPng } from '../emulator/png';
 import { zipArchive } from '../emulator/zip';
 import type { Harness, NodeSpec } from '../harness';
 import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, pairedItems, Seeder, storedBytes } from './support';
 
 // The "transformation" resource (transform, screenshot, zip) with each output: URL, binary file, stored file.
 const APP: EmulatedApp = { apiKey: 'TRANSFORM_KEY' };

@@ -3,8 +3,9 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
 import { createHarness, filestackNode } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, Seeder, startSite } from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, Seeder } from './support';
 
 // Every URL Filestack is to fetch passes one check before anything is sent: http(s) only (and src:// storage
 // aliases where Filestack's processing URLs take them), never a cloud metadata address (link-local, or AWS's

@@ -1,10 +1,10 @@
-import { createHmac } from 'crypto';
 import nock from 'nock';
 
 import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { nodeTransport } from '../harness/nodeTransport';
+import { policySignature } from '../support/signatures';
 
 const ORIGIN = 'http://filestack.test';
 const SECRET = 'app-secret-for-tests';
@@ -36,7 +36,7 @@ function expectLeastPrivilege(
 	handle?: string,
 	url?: string,
 ) {
-	const expected = createHmac('sha256', SECRET).update(signed.policyB64).digest('hex');
+	const expected = policySignature(SECRET, signed.policyB64);
 	expect(signed.signature).toBe(expected);
 	expect(signed.policy.call).toEqual(calls);
 	expect(signed.policy.handle).toBe(handle);
