@@ -135,11 +135,7 @@ export class Client {
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
 			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
 		];
-		if (security)
-			tasks.push({
-				name: 'security',
-				params: { policy: security.policyB64, signature: security.signature },
-			});
+		if (security) tasks.push(security.toTask());
 		const body = await this.http.json(
 			'Upload from URL',
 			{

@@ -83,7 +83,7 @@ export class Filelink {
 		await this.client.http.send(`Delete of ${this.handle}`, {
 			method: 'DELETE',
 			url: this.fileApiUrl(),
-			query: { key: this.client.apiKey, policy: security.policyB64, signature: security.signature },
+			query: { key: this.client.apiKey, ...security.toParams() },
 			responseType: 'text',
 		});
 	}
@@ -95,11 +95,7 @@ export class Filelink {
 	): Promise<Record<string, unknown>> {
 		if ('url' in content) checkFetchUrl('The URL of the new content', content.url, false);
 		const security = this.client.mustSign('Overwriting a file', ['write'], { handle: this.handle });
-		const query = {
-			policy: security.policyB64,
-			signature: security.signature,
-			base64decode: String(base64decode),
-		};
+		const query = { ...security.toParams(), base64decode: String(base64decode) };
 		const what = `Overwrite of ${this.handle}`;
 		const outcomeCheck = `Check the metadata of ${this.handle} (size, checksum) to see whether it was overwritten.`;
 		const response =
@@ -152,8 +148,7 @@ export class Filelink {
 	}
 
 	private signedQuery(calls: PolicyCall[]): Record<string, string> {
-		const security = this.client.sign(calls, { handle: this.handle });
-		return security ? { policy: security.policyB64, signature: security.signature } : {};
+		return this.client.sign(calls, { handle: this.handle })?.toParams() ?? {};
 	}
 
 	private fileApiUrl(): string {
