@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { FilestackValidationError } from '../sdk/errors';
 import { checkFetchUrl } from '../sdk/fetchUrl';
+import { handleOfUrl } from '../sdk/url';
 
 /** The handle of the file to work on; a whole Filestack URL is accepted too. */
 export const handleProperty: INodeProperties = {
@@ -156,7 +157,7 @@ export function readStoreOptions(context: IExecuteFunctions, itemIndex: number):
 export function readHandle(context: IExecuteFunctions, itemIndex: number): string {
 	const value = String(context.getNodeParameter('handle', itemIndex)).trim();
 	if (!/^https?:\/\//i.test(value)) return value;
-	const last = URL.canParse(value) ? new URL(value).pathname.split('/').filter(Boolean).pop() : '';
+	const last = handleOfUrl(value);
 	if (!last) {
 		throw new FilestackValidationError(
 			`Handle ${JSON.stringify(value)} is a URL without a file handle at the end of its path`,
