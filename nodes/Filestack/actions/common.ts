@@ -204,9 +204,6 @@ export function readNumber(
 	return value;
 }
 
-/** The longest Expires In a policy may have: a hundred years, well within what a date can hold. */
-export const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
-
 /** What a transformation or conversion works on: a stored file (handle) or a public URL. */
 export function sourceProperties(
 	what: string,

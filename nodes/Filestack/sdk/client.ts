@@ -9,8 +9,9 @@ import type { RetryPolicy } from './retry';
 import { exactly, type PolicyScope } from './policyScope';
 import { leastPrivilege, PolicyCall, Security, UPLOAD_CALLS } from './security';
 import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
-import { Transformation, TransformSource } from './transformation';
+import { Transformation } from './transformation';
 import type { Transport } from './transport';
+import type { Source } from './url';
 import {
 	StoreOptions,
 	uploadStream,
@@ -93,7 +94,7 @@ export class Client {
 		return new Filelink(this, handle);
 	}
 
-	transformation(source: TransformSource): Transformation {
+	transformation(source: Source): Transformation {
 		return new Transformation(this, source, []);
 	}
 
