@@ -49,16 +49,6 @@ export function handleOfUrl(url: string): string | undefined {
 	return URL.canParse(url) ? new URL(url).pathname.split('/').filter(Boolean).pop() : undefined;
 }
 
-/** A source given as one text: a handle, or else a URL / `src://` alias. */
-export function toSource(value: string): Source {
-	const text = value.trim();
-	if (isHandle(text)) return { handle: text };
-	if (isUrl(text)) return { url: text };
-	throw new FilestackValidationError(
-		`${show(value)} is neither a Filestack handle nor an http(s):// or src:// URL`,
-	);
-}
-
 /**
  * Checks a task against the catalogue and returns it cleaned: canonical parameter names (aliases resolved),
  * values of the right type (numeric text becomes a number, `"true"` a boolean, `[a,b]` text a list, `#`
