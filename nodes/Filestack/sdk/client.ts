@@ -51,18 +51,22 @@ export class Client {
 	}
 
 	/**
-	 * A policy allowing only `calls` (on that handle, for those URLs), living `ttlSeconds` (5 minutes by default),
-	 * or undefined when the credential has no app secret.
+	 * A signed policy allowing only `calls` (on that handle, for those URLs), living `ttlSeconds` (5 minutes by
+	 * default), or undefined when the credential has no app secret (the request then goes unsigned).
 	 */
-	sign(calls: PolicyCall[], scope: PolicyScope = {}, ttlSeconds?: number): Security | undefined {
+	policyFor(
+		calls: PolicyCall[],
+		scope: PolicyScope = {},
+		ttlSeconds?: number,
+	): Security | undefined {
 		return this.#appSecret
 			? leastPrivilege(this.#appSecret, { call: calls, ...scope, ttlSeconds })
 			: undefined;
 	}
 
-	/** Like `sign`, for the calls Filestack refuses to serve unsigned. */
-	mustSign(what: string, calls: PolicyCall[], scope: PolicyScope = {}): Security {
-		const security = this.sign(calls, scope);
+	/** Like `policyFor`, for the calls Filestack refuses to serve unsigned: without an app secret, `what` fails. */
+	requirePolicyFor(what: string, calls: PolicyCall[], scope: PolicyScope = {}): Security {
+		const security = this.policyFor(calls, scope);
 		if (!security) {
 			throw new FilestackValidationError(
 				`${what} needs a signed request: add the app secret of your Filestack application to the credential`,
@@ -72,7 +76,7 @@ export class Client {
 	}
 
 	/** A policy of the caller's own making, signed with the credential's app secret. */
-	security(createPolicy: (secret: string) => Security): Security {
+	signOwnPolicy(createPolicy: (secret: string) => Security): Security {
 		if (!this.#appSecret) {
 			throw new FilestackValidationError(
 				'Creating a policy needs the app secret of your Filestack application in the credential',
@@ -86,7 +90,7 @@ export class Client {
 		return await checkAccess(
 			this.http.transport,
 			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
-			this.#appSecret ? (calls) => this.sign(calls) : undefined,
+			this.#appSecret ? (calls) => this.policyFor(calls) : undefined,
 		);
 	}
 
@@ -120,7 +124,7 @@ export class Client {
 			this.http,
 			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
 			source,
-			{ ...options, sign: (calls) => this.sign(calls) },
+			{ ...options, sign: (calls) => this.policyFor(calls) },
 		);
 	}
 
@@ -132,7 +136,7 @@ export class Client {
 	): Promise<StoredFile> {
 		checkFetchUrl('The URL', url, false);
 		validateStoreOptions(store);
-		const security = this.sign([...UPLOAD_CALLS], { url: exactly([url]) });
+		const security = this.policyFor([...UPLOAD_CALLS], { url: exactly([url]) });
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
 			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
 		];

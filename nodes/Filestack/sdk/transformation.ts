@@ -29,7 +29,9 @@ export class Transformation {
 	 */
 	url(signing: PolicyCall[] | Security = ['read', 'convert'], ttlSeconds?: number): string {
 		return this.build(
-			signing instanceof Security ? signing : this.client.sign(signing, this.scope(), ttlSeconds),
+			signing instanceof Security
+				? signing
+				: this.client.policyFor(signing, this.scope(), ttlSeconds),
 		);
 	}
 

@@ -79,7 +79,7 @@ export const createPolicy: Operation = {
 			if (value !== '' && value !== undefined) Object.assign(policy, { [name]: value });
 		}
 		validatePolicy(policy, { now });
-		const security = client.security((secret) => new Security(policy, secret));
+		const security = client.signOwnPolicy((secret) => new Security(policy, secret));
 		return {
 			json: {
 				policy: security.policy,

@@ -40,7 +40,7 @@ export const signUrl: Operation = {
 			.add(...(chain ? parseTaskChain(chain) : []));
 		// Limited to what the chain reads: the file, and any other file or URL its tasks name.
 		const scope = transformation.scope();
-		const security = client.security((secret) =>
+		const security = client.signOwnPolicy((secret) =>
 			leastPrivilege(secret, { call: calls, ...scope, ttlSeconds }),
 		);
 		return {
