@@ -17,7 +17,7 @@ import {
 } from './uploadFixtures';
 
 const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
-const signer = () => ({ policyB64: 'POLICY', signature: 'SIG' });
+const signer = () => ({ toParams: () => ({ policy: 'POLICY', signature: 'SIG' }) });
 
 let api: FakeUploadApi;
 let client: ReturnType<typeof testHttp>;

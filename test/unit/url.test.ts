@@ -8,7 +8,6 @@ import {
 	isHandle,
 	parseTaskChain,
 	Task,
-	toSource,
 	transformationUrl,
 	validateTask,
 	validateTasks,
@@ -784,15 +783,6 @@ describe('handles and sources', () => {
 		expect(isHandle('a-b_c')).toBe(true);
 		for (const bad of ['', 'a b', 'a/b', 'https://x', 'x'.repeat(129)])
 			expect(isHandle(bad)).toBe(false);
-	});
-
-	it('reads one text as a handle or a URL', () => {
-		expect(toSource(' HANDLE123 ')).toEqual({ handle: 'HANDLE123' });
-		expect(toSource('https://example.com/a.jpg')).toEqual({ url: 'https://example.com/a.jpg' });
-		expect(toSource('src://alias/a.jpg')).toEqual({ url: 'src://alias/a.jpg' });
-		expect(() => toSource('example.com/a.jpg')).toThrow(
-			'is neither a Filestack handle nor an http(s):// or src:// URL',
-		);
 	});
 });
 

@@ -45,7 +45,7 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 	});
 
 	it("a signed URL with a Security of the caller's making opens the file, and a transformation of it", async () => {
-		const security = client.security(
+		const security = client.signOwnPolicy(
 			(secret) =>
 				new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret),
 		);
@@ -156,7 +156,7 @@ const operations: Array<
 		'signed URL of a custom Security',
 		true,
 		async (client, { file }) => {
-			const security = client.security(
+			const security = client.signOwnPolicy(
 				(secret) => new Security({ expiry: inAMinute(), call: ['read'] }, secret),
 			);
 			return await client.http.send('Signed URL', {
@@ -258,7 +258,7 @@ describe('least privilege: a policy for one handle does not open another', () =>
 
 	it('a read policy of one file reads it, and not the other', async () => {
 		const { file, other } = fixture;
-		const security = client.security(
+		const security = client.signOwnPolicy(
 			(secret) =>
 				new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret),
 		);
@@ -283,8 +283,8 @@ describe('least privilege: a policy for one handle does not open another', () =>
 
 	it('a delete policy of one file cannot delete another, and a read policy cannot delete at all', async () => {
 		const { file, other } = fixture;
-		const deleteFile = client.sign(['remove'], { handle: file.handle }) as Security;
-		const readOther = client.sign(['read'], { handle: other.handle }) as Security;
+		const deleteFile = client.policyFor(['remove'], { handle: file.handle }) as Security;
+		const readOther = client.policyFor(['read'], { handle: other.handle }) as Security;
 		const attempt = async (handle: string, security: Security) =>
 			await fetch(
 				`${emulator.url}/api/file/${handle}?${new URLSearchParams({ key: SECURED, ...security.toParams() }).toString()}`,

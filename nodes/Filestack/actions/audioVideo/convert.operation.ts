@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { toBinary } from '../../helpers/binary';
+import { outputBinary } from '../../helpers/binary';
 import { getTask } from '../../sdk/catalogue';
 import { download } from '../../sdk/download';
 import { binaryPropertyProperty, readSource, sourceProperties } from '../common';
@@ -92,14 +92,7 @@ export const convert: Operation = {
 			'Download of the converted file',
 			client.filelink(String(json.handle)).url(),
 		);
-		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-		const input = this.getInputData()[itemIndex];
-		return {
-			json,
-			binary: {
-				...input.binary,
-				[binaryPropertyName]: await toBinary(this, file, String(json.handle)),
-			},
-		};
+		const { binary } = await outputBinary(this, itemIndex, file, String(json.handle));
+		return { json, binary };
 	},
 };
