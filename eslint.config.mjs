@@ -2,9 +2,8 @@ import { config } from '@n8n/node-cli/eslint';
 
 const sdk = 'nodes/Filestack/sdk';
 
-// The n8n HTTP helpers an operation could call to reach the network past the SDK.
-const httpHelpers =
-	'/^(httpRequest|httpRequestWithAuthentication|request|requestWithAuthentication|requestOAuth[12])$/';
+// The n8n HTTP helpers an operation could call to reach the network past the SDK (httpRequest…, request…).
+const httpHelpers = '/^(httpRequest|request)/';
 const throughTheSdk = 'An operation reaches Filestack only through the SDK client it is given.';
 
 // Shipped code (nodes/, credentials/, package.json) is linted with n8n's strict cloud rule set, unchanged.
@@ -63,11 +62,19 @@ export default [
 		rules: {
 			'no-restricted-imports': [
 				'error',
-				{ patterns: [{ regex: '(^|/)transport/|[A-Za-z0-9]Transport$', message: throughTheSdk }] },
+				{
+					patterns: [
+						{
+							regex: '(^|/)transport/|[A-Za-z0-9]Transport(\\.[cm]?[jt]s)?$',
+							message: throughTheSdk,
+						},
+					],
+				},
 			],
 			'no-restricted-syntax': [
 				'error',
 				{ selector: `MemberExpression[property.name=${httpHelpers}]`, message: throughTheSdk },
+				{ selector: `MemberExpression[property.value=${httpHelpers}]`, message: throughTheSdk },
 				{ selector: `ObjectPattern > Property[key.name=${httpHelpers}]`, message: throughTheSdk },
 			],
 		},

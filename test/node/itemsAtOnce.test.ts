@@ -130,6 +130,45 @@ test('without Continue On Fail, the node fails with the first failing item in in
 	expect(asked.some((path) => path.includes(String(inputs[6].json.handle)))).toBe(false);
 });
 
+test('the failure that fails the node names the later items that were done beside it', async () => {
+	const inputs = [
+		{ json: { index: 0 } },
+		...[1, 2, 3].map((index) => ({
+			json: { index },
+			binary: { data: bytes(contentOf(index), `file-${index}.bin`) },
+		})),
+	];
+	const run = await harness.run({
+		nodes: [
+			source(inputs),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off', itemsAtOnce: 4 }),
+		],
+	});
+
+	const error = run.nodeError('Filestack')!;
+	expect(error.message).toMatch(/\(File → Upload\) \[item 0\]$/);
+	expect(error.description).toMatch(
+		/ Items done beside it \(Items at Once\), which running the workflow again repeats: 1, 2, 3\.$/,
+	);
+	expect(emulator.files.size).toBe(3);
+});
+
+test('a credential all items share fails each item with an error of its own', async () => {
+	const inputs = await metadataItems(3);
+	const run = await harness.run(
+		{ nodes: [source(inputs), getMetadata({ itemsAtOnce: 3 }, 'continueRegularOutput')] },
+		{ credentials: {} },
+	);
+	const items = run.output('Filestack');
+
+	expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	for (const [index, { json }] of items.entries()) {
+		expect(json.error).toMatch(
+			new RegExp(`^[^()]+ \\(File → Get Metadata\\) \\[item ${index}\\]$`),
+		);
+	}
+});
+
 test('a 429 holds back every item, not only the one that drew it', async () => {
 	const inputs = await metadataItems(12);
 	emulator.faults.delayMs = 50;

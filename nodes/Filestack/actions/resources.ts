@@ -55,19 +55,17 @@ export const nodeProperties: INodeProperties[] = [
 			default: resource.defaultOperation,
 		},
 		...Object.entries(resource.operations).flatMap(([operationName, operation]) =>
-			[...operation.properties, ...(operation.makesNoRequest ? [] : [itemsAtOnceProperty])].map(
-				(property) => ({
-					...property,
-					displayOptions: {
-						...property.displayOptions,
-						show: {
-							...property.displayOptions?.show,
-							resource: [resourceName],
-							operation: [operationName],
-						},
+			parametersOf(operation).map((property) => ({
+				...property,
+				displayOptions: {
+					...property.displayOptions,
+					show: {
+						...property.displayOptions?.show,
+						resource: [resourceName],
+						operation: [operationName],
 					},
-				}),
-			),
+				},
+			})),
 		),
 	]),
 ];

@@ -87,12 +87,18 @@ export const convert: Operation = {
 		) {
 			return { json };
 		}
+		const { handle } = json;
+		if (typeof handle !== 'string') {
+			throw new Error(
+				`The conversion's file URL names no stored file (${json.url}), so it cannot be downloaded`,
+			);
+		}
 		const file = await download(
 			client.http,
 			'Download of the converted file',
-			client.filelink(String(json.handle)).url(),
+			client.filelink(handle).url(),
 		);
-		const { binary } = await outputBinary(this, itemIndex, file, String(json.handle));
+		const { binary } = await outputBinary(this, itemIndex, file, handle);
 		return { json, binary };
 	},
 };
