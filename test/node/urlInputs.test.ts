@@ -1,11 +1,8 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import { createHarness, filestackNode } from '../harness';
-import { type Site, startSite } from '../support/site';
+import { filestackNode } from '../harness';
 import type { EmulatedApp } from './support';
-import { credentialsFor, Seeder } from './support';
+import { useNodeFixture } from './support';
 
 // Every URL Filestack is to fetch passes one check before anything is sent: http(s) only (and src:// storage
 // aliases where Filestack's processing URLs take them), never a cloud metadata address (link-local, or AWS's
@@ -13,27 +10,15 @@ import { credentialsFor, Seeder } from './support';
 // The message names the parameter by its label.
 const APP: EmulatedApp = { apiKey: 'URL_INPUTS_KEY', appSecret: 'url-inputs-app-secret' };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
+const fixture = useNodeFixture({
+	apps: [APP],
+	site: { '/a.txt': { type: 'text/plain', body: Buffer.from('from the site\n') } },
+});
 let handle: string;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	site = await startSite({
-		'/a.txt': { type: 'text/plain', body: Buffer.from('from the site\n') },
-	});
-	handle = (await seeder.store(APP, Buffer.from('stored\n'), 'stored.txt', 'text/plain')).handle;
-});
-
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
+	handle = (await fixture.seeder.store(APP, Buffer.from('stored\n'), 'stored.txt', 'text/plain'))
+		.handle;
 });
 
 const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
@@ -114,8 +99,8 @@ const refused: Array<[string, string, string, string]> = [
 
 describe('a URL input that Filestack should not fetch', () => {
 	it.each(refused)('%s refuses %s, naming the parameter %s', async (operation, url, label, why) => {
-		const first = emulator.requests.length;
-		const run = await harness.run({ nodes: [filestackNode(operations[operation](url))] });
+		const first = fixture.emulator.requests.length;
+		const run = await fixture.harness.run({ nodes: [filestackNode(operations[operation](url))] });
 
 		expect(run.status).toBe('error');
 		const error = run.nodeError('Filestack');
@@ -123,14 +108,14 @@ describe('a URL input that Filestack should not fetch', () => {
 		expect(error?.message).toBe(
 			`${label} ${JSON.stringify(url)} is refused: ${why} (${menuPath[operation]}) [item 0]`,
 		);
-		expect(emulator.requests.length).toBe(first);
+		expect(fixture.emulator.requests.length).toBe(first);
 	});
 });
 
 describe('a URL input Filestack may fetch', () => {
 	it('a loopback or private address goes on to Filestack, which fetches it from its own network', async () => {
-		const run = await harness.run({
-			nodes: [filestackNode(operations['Upload From URL'](`${site.url}/a.txt`))],
+		const run = await fixture.harness.run({
+			nodes: [filestackNode(operations['Upload From URL'](`${fixture.site.url}/a.txt`))],
 		});
 
 		const [item] = run.output('Filestack');
@@ -138,13 +123,13 @@ describe('a URL input Filestack may fetch', () => {
 	});
 
 	it('a storage alias goes on where Filestack takes one (Transform)', async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [filestackNode(operations.Transform('src://my-storage/a.jpg'))],
 		});
 
 		const [item] = run.output('Filestack');
 		const [base, rest] = String(item.json.url).split('/flip/');
-		expect(base).toBe(`${emulator.url}/${APP.apiKey}`);
+		expect(base).toBe(`${fixture.emulator.url}/${APP.apiKey}`);
 		expect(rest).toMatch(/^security=p:[^/]+,s:[0-9a-f]+\/src:\/\/my-storage\/a\.jpg$/);
 	});
 });
