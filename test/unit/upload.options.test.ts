@@ -8,14 +8,7 @@ import {
 	UploadOptions,
 	validateStoreOptions,
 } from '../../nodes/Filestack/sdk/upload';
-import {
-	cleanNock,
-	FakeUploadApi,
-	streamOf,
-	testBytes,
-	testHttp,
-	UPLOAD_BASE,
-} from './uploadFixtures';
+import { streamOf, testBytes, UPLOAD_BASE, useFakeUploadApi } from './uploadFixtures';
 
 describe('validateStoreOptions', () => {
 	test.each([
@@ -89,16 +82,7 @@ describe('validateStoreOptions', () => {
 });
 
 describe('uploadStream checks everything before the first request', () => {
-	let api: FakeUploadApi;
-	let client: ReturnType<typeof testHttp>;
-	beforeEach(() => {
-		api = new FakeUploadApi();
-		client = testHttp();
-	});
-	afterEach(() => {
-		client.close();
-		cleanNock();
-	});
+	const fake = useFakeUploadApi();
 
 	test.each([
 		[{ store: { location: 'ftp' } }, /Store option "location"/],
@@ -114,7 +98,7 @@ describe('uploadStream checks everything before the first request', () => {
 	])('%j', async (options, message) => {
 		const bytes = testBytes(10);
 		const failure = uploadStream(
-			client.http,
+			fake.client.http,
 			{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
 			{ size: 10, stream: streamOf(bytes) },
 			{
@@ -124,14 +108,14 @@ describe('uploadStream checks everything before the first request', () => {
 		);
 		await expect(failure).rejects.toThrow(FilestackValidationError);
 		await expect(failure).rejects.toThrow(message);
-		expect(api.requests).toHaveLength(0);
+		expect(fake.api.requests).toHaveLength(0);
 	});
 
 	test('the source stream is closed even when the upload fails before reading it', async () => {
 		const refused = Readable.from([Buffer.from('abc')]);
 		await expect(
 			uploadStream(
-				client.http,
+				fake.client.http,
 				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
 				{ size: 3, stream: refused },
 				{ filename: '' },
@@ -141,11 +125,11 @@ describe('uploadStream checks everything before the first request', () => {
 
 		// Refused twice: "auto" asks for Intelligent Ingestion, then for a regular upload.
 		const invalid = { status: 400, body: '{"error":"Parameters are inalid"}' };
-		api.failures.start.push(invalid, invalid);
+		fake.api.failures.start.push(invalid, invalid);
 		const unstarted = Readable.from([Buffer.from('abc')]);
 		await expect(
 			uploadStream(
-				client.http,
+				fake.client.http,
 				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
 				{ size: 3, stream: unstarted },
 				{ filename: 'a' },
@@ -157,7 +141,7 @@ describe('uploadStream checks everything before the first request', () => {
 	test('a negative or fractional size', async () => {
 		for (const size of [-1, 1.5, Number.NaN]) {
 			const failure = uploadStream(
-				client.http,
+				fake.client.http,
 				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
 				{ size, stream: streamOf(testBytes(1)) },
 				{
@@ -168,7 +152,7 @@ describe('uploadStream checks everything before the first request', () => {
 				/^The file size must be a whole number of bytes, 0 or more/,
 			);
 		}
-		expect(api.requests).toHaveLength(0);
+		expect(fake.api.requests).toHaveLength(0);
 	});
 });
 

@@ -56,6 +56,41 @@ export function testHttp(retry: Partial<RetryPolicy> = {}) {
 	return { http, sleeps, close: () => transport.close() };
 }
 
+/**
+ * A fresh fake upload API and test Http for each test of the file (or describe block) that calls it, closed and
+ * cleaned after each test. A test may replace the client (to retry otherwise); the one in place is closed.
+ */
+export function useFakeUploadApi(): {
+	readonly api: FakeUploadApi;
+	client: ReturnType<typeof testHttp>;
+} {
+	let api: FakeUploadApi | undefined;
+	let client: ReturnType<typeof testHttp> | undefined;
+	beforeEach(() => {
+		api = new FakeUploadApi();
+		client = testHttp();
+	});
+	afterEach(() => {
+		client?.close();
+		cleanNock();
+	});
+	const during = <T>(piece: T | undefined): T => {
+		if (piece === undefined) throw new Error('The fake upload API exists only while a test runs');
+		return piece;
+	};
+	return {
+		get api() {
+			return during(api);
+		},
+		get client() {
+			return during(client);
+		},
+		set client(replacement) {
+			client = replacement;
+		},
+	};
+}
+
 /** What a failure injected into the fake API does: answer this status (and headers), or drop the connection. */
 export type Injected =
 	| { status: number; body?: string; headers?: Record<string, string> }
