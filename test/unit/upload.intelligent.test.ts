@@ -1,16 +1,6 @@
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
-import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
-import {
-	md5Base64,
-	MiB,
-	streamOf,
-	testBytes,
-	testHttp,
-	UPLOAD_BASE,
-	useFakeUploadApi,
-} from './uploadFixtures';
-
-const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
+import { UploadOptions } from '../../nodes/Filestack/sdk/upload';
+import { md5Base64, MiB, streamOf, testBytes, testHttp, useFakeUploadApi } from './uploadFixtures';
 
 const fake = useFakeUploadApi();
 
@@ -19,9 +9,7 @@ beforeEach(() => {
 });
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(
-		fake.client.http,
-		target,
+	return await fake.upload(
 		{ size: bytes.length, stream: streamOf(bytes) },
 		{
 			filename: 'big.bin',

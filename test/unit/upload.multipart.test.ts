@@ -3,26 +3,15 @@ import {
 	FilestackNetworkError,
 	FilestackValidationError,
 } from '../../nodes/Filestack/sdk/errors';
-import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
-import {
-	LOCATION,
-	md5Base64,
-	MiB,
-	streamOf,
-	testBytes,
-	UPLOAD_BASE,
-	useFakeUploadApi,
-} from './uploadFixtures';
+import { UploadOptions } from '../../nodes/Filestack/sdk/upload';
+import { LOCATION, md5Base64, MiB, streamOf, testBytes, useFakeUploadApi } from './uploadFixtures';
 
-const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
 const signer = () => ({ toParams: () => ({ policy: 'POLICY', signature: 'SIG' }) });
 
 const fake = useFakeUploadApi();
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(
-		fake.client.http,
-		target,
+	return await fake.upload(
 		{ size: bytes.length, stream: streamOf(bytes) },
 		{
 			filename: 'n.bin',
@@ -251,9 +240,7 @@ describe('retries', () => {
 		for (let i = 0; i < 4; i++) fake.api.failures.put.push('network');
 		const bytes = testBytes(40 * MiB);
 		const stream = streamOf(bytes);
-		const failure = uploadStream(
-			fake.client.http,
-			target,
+		const failure = fake.upload(
 			{ size: bytes.length, stream },
 			{
 				filename: 'n.bin',
@@ -282,12 +269,7 @@ describe('retries', () => {
 describe('the source', () => {
 	test('a stream shorter than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(
-			fake.client.http,
-			target,
-			{ size: 1001, stream: streamOf(bytes) },
-			{ filename: 'a' },
-		);
+		const failure = fake.upload({ size: 1001, stream: streamOf(bytes) }, { filename: 'a' });
 		await expect(failure).rejects.toThrow(
 			new FilestackValidationError('The file ended after 1000 of its declared 1001 bytes'),
 		);
@@ -296,12 +278,7 @@ describe('the source', () => {
 
 	test('a stream longer than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(
-			fake.client.http,
-			target,
-			{ size: 999, stream: streamOf(bytes) },
-			{ filename: 'a' },
-		);
+		const failure = fake.upload({ size: 999, stream: streamOf(bytes) }, { filename: 'a' });
 		await expect(failure).rejects.toThrow(
 			'The file has more bytes than its declared size of 999 bytes',
 		);
@@ -315,9 +292,9 @@ describe('the source', () => {
 				throw new Error('disk on fire');
 			},
 		};
-		await expect(
-			uploadStream(fake.client.http, target, { size: 100, stream }, { filename: 'a' }),
-		).rejects.toThrow('disk on fire');
+		await expect(fake.upload({ size: 100, stream }, { filename: 'a' })).rejects.toThrow(
+			'disk on fire',
+		);
 		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 });

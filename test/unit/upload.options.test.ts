@@ -4,11 +4,10 @@ import { FilestackApiError, FilestackValidationError } from '../../nodes/Filesta
 import { toStoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import {
 	StoreOptions,
-	uploadStream,
 	UploadOptions,
 	validateStoreOptions,
 } from '../../nodes/Filestack/sdk/upload';
-import { streamOf, testBytes, UPLOAD_BASE, useFakeUploadApi } from './uploadFixtures';
+import { streamOf, testBytes, useFakeUploadApi } from './uploadFixtures';
 
 describe('validateStoreOptions', () => {
 	test.each([
@@ -97,9 +96,7 @@ describe('uploadStream checks everything before the first request', () => {
 		[{ intelligent: 'yes' }, 'Intelligent Ingestion must be one of auto, on, off (got yes)'],
 	])('%j', async (options, message) => {
 		const bytes = testBytes(10);
-		const failure = uploadStream(
-			fake.client.http,
-			{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+		const failure = fake.upload(
 			{ size: 10, stream: streamOf(bytes) },
 			{
 				filename: 'a.bin',
@@ -113,36 +110,24 @@ describe('uploadStream checks everything before the first request', () => {
 
 	test('the source stream is closed even when the upload fails before reading it', async () => {
 		const refused = Readable.from([Buffer.from('abc')]);
-		await expect(
-			uploadStream(
-				fake.client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
-				{ size: 3, stream: refused },
-				{ filename: '' },
-			),
-		).rejects.toThrow(FilestackValidationError);
+		await expect(fake.upload({ size: 3, stream: refused }, { filename: '' })).rejects.toThrow(
+			FilestackValidationError,
+		);
 		expect(refused.destroyed).toBe(true);
 
 		// Refused twice: "auto" asks for Intelligent Ingestion, then for a regular upload.
 		const invalid = { status: 400, body: '{"error":"Parameters are inalid"}' };
 		fake.api.failures.start.push(invalid, invalid);
 		const unstarted = Readable.from([Buffer.from('abc')]);
-		await expect(
-			uploadStream(
-				fake.client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
-				{ size: 3, stream: unstarted },
-				{ filename: 'a' },
-			),
-		).rejects.toThrow('Multipart start failed with HTTP 400: Parameters are inalid');
+		await expect(fake.upload({ size: 3, stream: unstarted }, { filename: 'a' })).rejects.toThrow(
+			'Multipart start failed with HTTP 400: Parameters are inalid',
+		);
 		expect(unstarted.destroyed).toBe(true);
 	});
 
 	test('a negative or fractional size', async () => {
 		for (const size of [-1, 1.5, Number.NaN]) {
-			const failure = uploadStream(
-				fake.client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+			const failure = fake.upload(
 				{ size, stream: streamOf(testBytes(1)) },
 				{
 					filename: 'a.bin',

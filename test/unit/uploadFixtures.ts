@@ -3,7 +3,13 @@ import nock from 'nock';
 
 import { Http } from '../../nodes/Filestack/sdk/http';
 import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
+import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
+import {
+	type UploadOptions,
+	type UploadSource,
+	uploadStream,
+} from '../../nodes/Filestack/sdk/upload';
 import { nodeTransport } from '../harness/nodeTransport';
 
 export const UPLOAD_BASE = 'https://upload.example.test';
@@ -63,6 +69,8 @@ export function testHttp(retry: Partial<RetryPolicy> = {}) {
 export function useFakeUploadApi(): {
 	readonly api: FakeUploadApi;
 	client: ReturnType<typeof testHttp>;
+	/** An upload through the client to the fake API, for the app `KEY`. */
+	upload(source: UploadSource, options: UploadOptions): Promise<StoredFile>;
 } {
 	let api: FakeUploadApi | undefined;
 	let client: ReturnType<typeof testHttp> | undefined;
@@ -88,6 +96,13 @@ export function useFakeUploadApi(): {
 		set client(replacement) {
 			client = replacement;
 		},
+		upload: async (source, options) =>
+			await uploadStream(
+				during(client).http,
+				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+				source,
+				options,
+			),
 	};
 }
 
