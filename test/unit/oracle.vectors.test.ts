@@ -6,6 +6,7 @@ import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { encodePolicy, Policy, Security, sign } from '../../nodes/Filestack/sdk/security';
 import { encodeTask, parseTaskChain, validateTasks } from '../../nodes/Filestack/sdk/url';
 import { verifyWebhookSignature, WebhookHeaders } from '../../nodes/Filestack/sdk/webhook';
+import { splitOutside } from '../emulator/taskGrammar';
 import { COMPACT_POLICY, JS_POLICY, PYTHON_POLICIES, type PolicyVector } from './policyVectors';
 
 /**
@@ -175,24 +176,8 @@ const REFUSED_JS_CHAINS: Record<string, string> = {
 const NOT_COMPARED_JS_CHAINS = ['cache=false'];
 
 /** A task's `key:value` pairs, split at the commas outside lists and quotes. */
-function pairs(task: string): string[] {
-	const params = task.slice(task.indexOf('=') + 1);
-	const found: string[] = [];
-	let depth = 0;
-	let quoted = false;
-	let start = 0;
-	for (let i = 0; i < params.length; i++) {
-		const char = params[i];
-		if (char === '"') quoted = !quoted;
-		else if (!quoted && char === '[') depth++;
-		else if (!quoted && char === ']') depth--;
-		else if (!quoted && depth === 0 && char === ',') {
-			found.push(params.slice(start, i));
-			start = i + 1;
-		}
-	}
-	return task.includes('=') ? [...found, params.slice(start)] : [];
-}
+const pairs = (task: string): string[] =>
+	task.includes('=') ? splitOutside(task.slice(task.indexOf('=') + 1), ',') : [];
 
 describe("filestack-js's published transformation URLs (filelink.spec), read and written by us", () => {
 	const chains = [...new Set(JS_SPEC_CHAINS)];
