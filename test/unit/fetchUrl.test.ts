@@ -3,15 +3,14 @@ import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { fetchUrlProblem } from '../../nodes/Filestack/sdk/fetchUrl';
 import type { Transport } from '../../nodes/Filestack/sdk/transport';
-
-const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
-const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
-const LINK_LOCAL =
-	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
-const AWS_IPV6 = "it points to fd00:ec2::254, the IPv6 address of AWS's metadata service";
-const READ_DIFFERENTLY =
-	'it holds a backslash, tab or line break, which URL parsers read differently';
-const USER_INFO = 'it holds user info (user@host), and URL parsers disagree on where that ends';
+import {
+	AWS_IPV6,
+	HTTP_ONLY,
+	LINK_LOCAL,
+	READ_DIFFERENTLY,
+	USER_INFO,
+	WITH_ALIAS,
+} from '../support/fetchUrlRefusals';
 
 describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => {
 	it.each([
