@@ -13,9 +13,8 @@ const fixture = useNodeFixture({ apps: [APP], site: {} });
 let handle: string;
 
 beforeAll(async () => {
-	handle = (
-		await fixture.seeder.store(APP, Buffer.from('the one good file\n'), 'good.txt', 'text/plain')
-	).handle;
+	handle = (await fixture.seeder.store(APP, 'the one good file\n', 'good.txt', 'text/plain'))
+		.handle;
 });
 
 afterEach(() => fixture.emulator.faults.reset());

@@ -276,7 +276,7 @@ describe('download', () => {
 	it("puts each item's file into the binary field asked for and keeps the item's other binaries", async () => {
 		const text = await fixture.seeder.store(
 			OPEN,
-			Buffer.from('hello from Filestack\n'),
+			'hello from Filestack\n',
 			'hello.txt',
 			'text/plain',
 		);
@@ -359,12 +359,7 @@ describe('download', () => {
 	});
 
 	it('takes a whole Filestack URL as the handle', async () => {
-		const stored = await fixture.seeder.store(
-			OPEN,
-			Buffer.from('by URL'),
-			'by-url.txt',
-			'text/plain',
-		);
+		const stored = await fixture.seeder.store(OPEN, 'by URL', 'by-url.txt', 'text/plain');
 		const [item] = await outputOf([
 			filestackNode({
 				resource: 'file',
@@ -381,7 +376,7 @@ describe('download', () => {
 describe('get metadata', () => {
 	it("answers Filestack's default attributes of the file of each item", async () => {
 		const files = [
-			await fixture.seeder.store(OPEN, Buffer.from('metadata'), 'meta.txt', 'text/plain'),
+			await fixture.seeder.store(OPEN, 'metadata', 'meta.txt', 'text/plain'),
 			await fixture.seeder.store(OPEN, syntheticPng(8, 8, 'meta'), 'meta.png', 'image/png'),
 		];
 		const items = await outputOf([
@@ -464,9 +459,8 @@ describe('delete', () => {
 describe('overwrite', () => {
 	it('replaces the content of each file with the binary of its item, keeping the handles', async () => {
 		const handles = [
-			(await fixture.seeder.store(SECURED, Buffer.from('version 1'), 'doc.txt', 'text/plain'))
-				.handle,
-			(await fixture.seeder.store(SECURED, Buffer.from('old data'), 'data.bin')).handle,
+			(await fixture.seeder.store(SECURED, 'version 1', 'doc.txt', 'text/plain')).handle,
+			(await fixture.seeder.store(SECURED, 'old data', 'data.bin')).handle,
 		];
 		const replacements = [randomBytes(20_000), Buffer.from('new data')];
 		const items = await outputOf(
@@ -502,12 +496,7 @@ describe('overwrite', () => {
 	});
 
 	it('replaces the content with what Filestack fetches from a URL', async () => {
-		const stored = await fixture.seeder.store(
-			SECURED,
-			Buffer.from('old logo'),
-			'logo.png',
-			'image/png',
-		);
+		const stored = await fixture.seeder.store(SECURED, 'old logo', 'logo.png', 'image/png');
 		const [{ json }] = await outputOf(
 			[
 				filestackNode({
@@ -532,7 +521,7 @@ describe('overwrite', () => {
 	});
 
 	it('has Filestack decode base64 content when asked', async () => {
-		const stored = await fixture.seeder.store(SECURED, Buffer.from('old'), 'data.bin');
+		const stored = await fixture.seeder.store(SECURED, 'old', 'data.bin');
 		const content = randomBytes(3000);
 		await outputOf(
 			[

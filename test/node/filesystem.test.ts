@@ -76,7 +76,7 @@ it('uploads binaries that n8n holds in its store, streamed from there, byte for 
 });
 
 it('overwrites a file with a binary streamed from the store', async () => {
-	const handle = (await fixture.seeder.store(APP, Buffer.from('old content'), 'doc.bin')).handle;
+	const handle = (await fixture.seeder.store(APP, 'old content', 'doc.bin')).handle;
 	const path = await fileOf('new.bin', 6 * MiB + 1, 3);
 	await fixture.harness.run({
 		nodes: [

@@ -13,17 +13,9 @@ let handle: string;
 let other: string;
 
 beforeAll(async () => {
-	handle = (
-		await fixture.seeder.store(
-			APP,
-			Buffer.from('a protected file\n'),
-			'protected.txt',
-			'text/plain',
-		)
-	).handle;
-	other = (
-		await fixture.seeder.store(APP, Buffer.from('another file\n'), 'other.txt', 'text/plain')
-	).handle;
+	handle = (await fixture.seeder.store(APP, 'a protected file\n', 'protected.txt', 'text/plain'))
+		.handle;
+	other = (await fixture.seeder.store(APP, 'another file\n', 'other.txt', 'text/plain')).handle;
 });
 
 async function outputOf(nodes: NodeSpec[]) {

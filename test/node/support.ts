@@ -18,8 +18,9 @@ import { nodeTransport } from '../harness/nodeTransport';
 import { emulatorClient, type EmulatedApp } from '../support/emulatorClient';
 import { startSite, type Site, type SiteFile } from '../support/site';
 
-// What the node-layer test files share: one emulator, harness and seeder a file, credentials for an emulated app, files put into the emulator without going
-// through the node under test, the bytes the emulator holds, and a check for leaked secrets.
+// What the node-layer test files share: one emulator, harness and seeder a file (useNodeFixture), credentials for
+// an emulated app, files put into the emulator without going through the node under test, the bytes the emulator
+// holds, and a check for leaked secrets.
 
 export const MiB = 1024 * 1024;
 
@@ -48,13 +49,12 @@ export class Seeder {
 
 	async store(
 		app: EmulatedApp,
-		content: Buffer | { size: number; stream: ByteStream },
+		content: Buffer | string | { size: number; stream: ByteStream },
 		filename: string,
 		mimetype = 'application/octet-stream',
 	): Promise<StoredFile> {
-		const source = Buffer.isBuffer(content)
-			? { size: content.length, stream: chunksOf(content) }
-			: content;
+		const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+		const source = Buffer.isBuffer(bytes) ? { size: bytes.length, stream: chunksOf(bytes) } : bytes;
 		return await this.client(app).upload(source, { filename, mimetype, intelligent: 'off' });
 	}
 

@@ -299,12 +299,7 @@ describe('workflows with the tool variant', () => {
 	});
 
 	it('get metadata: the agent gives a handle and gets the file described back', async () => {
-		const stored = await fixture.seeder.store(
-			APP,
-			Buffer.from('hello, agent\n'),
-			'greeting.txt',
-			'text/plain',
-		);
+		const stored = await fixture.seeder.store(APP, 'hello, agent\n', 'greeting.txt', 'text/plain');
 		const run = await runAgent(
 			{
 				resource: 'file',
@@ -330,12 +325,7 @@ describe('workflows with the tool variant', () => {
 	});
 
 	it('transform: the agent gives a task chain and gets the URL of the result', async () => {
-		const stored = await fixture.seeder.store(
-			APP,
-			Buffer.from('not really an image'),
-			'photo.png',
-			'image/png',
-		);
+		const stored = await fixture.seeder.store(APP, 'not really an image', 'photo.png', 'image/png');
 		const run = await runAgent(
 			{
 				resource: 'transformation',
@@ -357,12 +347,7 @@ describe('workflows with the tool variant', () => {
 	});
 
 	it('download: binary data cannot reach the agent, the file is described instead', async () => {
-		const stored = await fixture.seeder.store(
-			APP,
-			Buffer.from('0123456789'),
-			'digits.txt',
-			'text/plain',
-		);
+		const stored = await fixture.seeder.store(APP, '0123456789', 'digits.txt', 'text/plain');
 		const run = await runAgent(
 			{
 				resource: 'file',

@@ -1,14 +1,7 @@
 import type { INodeParameters } from 'n8n-workflow';
 
 import { filestackNode } from '../harness';
-import {
-	AWS_IPV6,
-	HTTP_ONLY,
-	LINK_LOCAL,
-	READ_DIFFERENTLY,
-	USER_INFO,
-	WITH_ALIAS,
-} from '../support/fetchUrlRefusals';
+import * as refusal from '../support/fetchUrlRefusals';
 import type { EmulatedApp } from './support';
 import { useNodeFixture } from './support';
 
@@ -25,8 +18,7 @@ const fixture = useNodeFixture({
 let handle: string;
 
 beforeAll(async () => {
-	handle = (await fixture.seeder.store(APP, Buffer.from('stored\n'), 'stored.txt', 'text/plain'))
-		.handle;
+	handle = (await fixture.seeder.store(APP, 'stored\n', 'stored.txt', 'text/plain')).handle;
 });
 
 const operations: Record<string, (url: string) => INodeParameters> = {
@@ -62,38 +54,38 @@ const menuPath: Record<string, string> = {
 };
 
 const refused: Array<[string, string, string, string]> = [
-	['Upload From URL', 'file:///etc/passwd', 'URL', HTTP_ONLY],
-	['Upload From URL', 'javascript:alert(1)', 'URL', HTTP_ONLY],
-	['Upload From URL', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Upload From URL', 'http://[fe80::1]/file', 'URL', LINK_LOCAL],
-	['Upload From URL', 'src://my-storage/a.txt', 'URL', HTTP_ONLY],
-	['Upload From URL', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
-	['Upload From URL', 'http://example.com@169.254.169.254/', 'URL', USER_INFO],
-	['Upload From URL', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
-	['Overwrite (URL)', 'file:///etc/passwd', 'URL', HTTP_ONLY],
-	['Overwrite (URL)', 'javascript:alert(1)', 'URL', HTTP_ONLY],
-	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', LINK_LOCAL],
-	['Overwrite (URL)', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
-	['Overwrite (URL)', 'http://user:pass@example.com/a.txt', 'URL', USER_INFO],
-	['Overwrite (URL)', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
-	['Transform', 'file:///etc/passwd', 'URL', WITH_ALIAS],
-	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Upload From URL', 'file:///etc/passwd', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'javascript:alert(1)', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'http://[fe80::1]/file', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'src://my-storage/a.txt', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'http://example.com\\@169.254.169.254/', 'URL', refusal.READ_DIFFERENTLY],
+	['Upload From URL', 'http://example.com@169.254.169.254/', 'URL', refusal.USER_INFO],
+	['Upload From URL', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', refusal.AWS_IPV6],
+	['Overwrite (URL)', 'file:///etc/passwd', 'URL', refusal.HTTP_ONLY],
+	['Overwrite (URL)', 'javascript:alert(1)', 'URL', refusal.HTTP_ONLY],
+	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', refusal.LINK_LOCAL],
+	['Overwrite (URL)', 'http://example.com\\@169.254.169.254/', 'URL', refusal.READ_DIFFERENTLY],
+	['Overwrite (URL)', 'http://user:pass@example.com/a.txt', 'URL', refusal.USER_INFO],
+	['Overwrite (URL)', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', refusal.AWS_IPV6],
+	['Transform', 'file:///etc/passwd', 'URL', refusal.WITH_ALIAS],
+	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
 	[
 		'Transform',
 		'http://example.com\\..\\169.254.169.254/latest/meta-data/',
 		'URL',
-		READ_DIFFERENTLY,
+		refusal.READ_DIFFERENTLY,
 	],
-	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', LINK_LOCAL],
-	['Convert', 'http://[fd00:ec2::254]/clip.mov', 'URL', AWS_IPV6],
-	['Screenshot', 'http://example.com@169.254.169.254/', 'Page URL', USER_INFO],
-	['Screenshot', 'http://169.254.169.254/', 'Page URL', LINK_LOCAL],
-	['Screenshot', 'src://my-storage/page.html', 'Page URL', HTTP_ONLY],
-	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', LINK_LOCAL],
-	['Zip', 'file:///etc/passwd', 'Files', WITH_ALIAS],
-	['Zip', 'src://my-storage\\..\\a.txt', 'Files', READ_DIFFERENTLY],
+	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', refusal.LINK_LOCAL],
+	['Convert', 'http://[fd00:ec2::254]/clip.mov', 'URL', refusal.AWS_IPV6],
+	['Screenshot', 'http://example.com@169.254.169.254/', 'Page URL', refusal.USER_INFO],
+	['Screenshot', 'http://169.254.169.254/', 'Page URL', refusal.LINK_LOCAL],
+	['Screenshot', 'src://my-storage/page.html', 'Page URL', refusal.HTTP_ONLY],
+	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', refusal.LINK_LOCAL],
+	['Zip', 'file:///etc/passwd', 'Files', refusal.WITH_ALIAS],
+	['Zip', 'src://my-storage\\..\\a.txt', 'Files', refusal.READ_DIFFERENTLY],
 ];
 
 describe('a URL input that Filestack should not fetch', () => {
