@@ -127,7 +127,7 @@ test('the failure that fails the node names the later items that were done besid
 			binary: { data: bytes(contentOf(index), `file-${index}.bin`) },
 		})),
 	];
-	const run = await harness.run({
+	const run = await fixture.harness.run({
 		nodes: [
 			source(inputs),
 			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off', itemsAtOnce: 4 }),
@@ -139,12 +139,12 @@ test('the failure that fails the node names the later items that were done besid
 	expect(error.description).toMatch(
 		/ Items done beside it \(Items at Once\), which running the workflow again repeats: 1, 2, 3\.$/,
 	);
-	expect(emulator.files.size).toBe(3);
+	expect(fixture.emulator.files.size).toBe(3);
 });
 
 test('a credential all items share fails each item with an error of its own', async () => {
 	const inputs = await metadataItems(3);
-	const run = await harness.run(
+	const run = await fixture.harness.run(
 		{ nodes: [source(inputs), getMetadata({ itemsAtOnce: 3 }, 'continueRegularOutput')] },
 		{ credentials: {} },
 	);
