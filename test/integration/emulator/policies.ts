@@ -2,8 +2,6 @@ import { policySignature } from '../../support/signatures';
 import type { Json } from './requests';
 import { SECRET } from './support';
 
-// Security as the Python SDK makes it.
-
 /** Python-SDK style security: url-safe base64 of the policy JSON, HMAC-SHA256(secret, that string) in hex. */
 export function sign(policy: Json, secret = SECRET): { policy: string; signature: string } {
 	const encoded = Buffer.from(JSON.stringify(policy)).toString('base64url');
