@@ -1,17 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
 import { syntheticPng } from '../emulator/png';
-import { createN8nHome, type ExecuteResult, type ExecutionItem, type N8nHome } from './n8n';
-import {
-	filestackCredential,
-	filestackNode,
-	linearWorkflow,
-	manualTrigger,
-	readFileFromDisk,
-} from './workflows';
+import { useWorkflowFixture } from './fixture';
+import { outcome, type ExecuteResult, type ExecutionItem } from './n8n';
+import { filestackNode, readFileFromDisk } from './workflows';
 
 // Many files fast: 200 distinct PNGs read from disk go through upload → resize stored as a copy → download of that
 // copy, every Filestack node at Items at Once 16, in one real n8n run with binary data on the filesystem. Each output
@@ -22,20 +15,7 @@ const WORKFLOW_ID = 'e2eBulk';
 const ITEMS = 200;
 const ITEMS_AT_ONCE = 16;
 
-let emulator: Emulator;
-let home: N8nHome | undefined;
-let scratch: string;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
-	scratch = await mkdtemp(join(tmpdir(), 'filestack-bulk-'));
-});
-
-afterAll(async () => {
-	await home?.remove();
-	await emulator?.close();
-	await rm(scratch, { recursive: true, force: true });
-});
+const fixture = useWorkflowFixture(API_KEY);
 
 /** Item i's file: its own name, size and stripes, so no two items' bytes are alike. */
 function inputFile(index: number): { name: string; png: Buffer } {
@@ -51,10 +31,13 @@ function outputOf(result: ExecuteResult, node: string): ExecutionItem[] {
 async function storedInN8n(item: ExecutionItem): Promise<Buffer> {
 	const id = item.binary?.data.id;
 	expect(item.binary?.data).toMatchObject({ data: 'filesystem-v2', id: expect.any(String) });
-	return await readFile(join(home!.n8nFolder, 'binaryData', id!.slice('filesystem-v2:'.length)));
+	return await readFile(
+		join(fixture.home.n8nFolder, 'binaryData', id!.slice('filesystem-v2:'.length)),
+	);
 }
 
 it(`uploads, resizes and downloads ${ITEMS} files at Items at Once ${ITEMS_AT_ONCE}, each output paired with its input`, async () => {
+	const { emulator, scratch } = fixture;
 	const inputs = new Map(
 		Array.from({ length: ITEMS }, (_, index) => inputFile(index)).map(({ name, png }) => [
 			name,
@@ -64,13 +47,10 @@ it(`uploads, resizes and downloads ${ITEMS} files at Items at Once ${ITEMS_AT_ON
 	expect(new Set([...inputs.values()].map((png) => png.toString('base64'))).size).toBe(ITEMS);
 	await Promise.all([...inputs].map(([name, png]) => writeFile(join(scratch, name), png)));
 
-	home = await createN8nHome({ binaryMode: 'filesystem' });
-	const credential = filestackCredential('e2eBulkCred', emulator.url, { apiKey: API_KEY });
-	await home.importCredentials([credential]);
 	const itemsAtOnce = { itemsAtOnce: ITEMS_AT_ONCE };
-	await home.importWorkflow(
-		linearWorkflow(WORKFLOW_ID, [
-			manualTrigger(),
+	const home = await fixture.n8nWithWorkflow(
+		WORKFLOW_ID,
+		(credential) => [
 			readFileFromDisk(join(scratch, '*.png'), 'Read Files'),
 			filestackNode(
 				{ resource: 'file', operation: 'upload', ...itemsAtOnce },
@@ -99,15 +79,13 @@ it(`uploads, resizes and downloads ${ITEMS} files at Items at Once ${ITEMS_AT_ON
 				credential,
 				'Download',
 			),
-		]),
+		],
+		{ binaryMode: 'filesystem' },
 	);
 
 	const result = await home.execute(WORKFLOW_ID);
 
-	expect({ code: result.code, error: result.run.data.resultData.error?.message }).toEqual({
-		code: 0,
-		error: undefined,
-	});
+	expect(outcome(result)).toEqual({ code: 0, error: undefined });
 	const read = outputOf(result, 'Read Files');
 	expect(read.map((item) => item.binary?.data.fileName).sort()).toEqual([...inputs.keys()].sort());
 	// Filesystem mode: the node streams each file from n8n's binary store, never from base64 in the run.

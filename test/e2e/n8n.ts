@@ -27,6 +27,11 @@ export interface ExecuteResult extends CliResult {
 	run: ExecutionJson;
 }
 
+/** How an `n8n execute` ended: its exit code and the run's error message, both what a user is shown first. */
+export function outcome({ code, run }: ExecuteResult): { code: number | null; error?: string } {
+	return { code, error: run.data.resultData.error?.message };
+}
+
 /** The run JSON n8n prints and stores: what tests read of it. */
 export interface ExecutionJson {
 	status?: string;

@@ -1,7 +1,7 @@
 import { existsSync } from 'fs';
 
 import { startEmulator } from '../../emulator';
-import { multipartUpload } from './support';
+import { multipartUpload } from './requests';
 
 // What the emulator keeps between tests: files forgotten on reset, its directory deleted on close
 // (test/emulator/index.ts).

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import { webhookSignature } from '../../support/signatures';
-import { KEY, multipartUpload, emulator, useEmulator } from './support';
+import { multipartUpload } from './requests';
+import { KEY, emulator, useEmulator } from './support';
 
 // Webhook deliveries to the app (test/emulator/webhooks.ts).
 

@@ -1,19 +1,16 @@
 import { randomBytes } from 'crypto';
 import { Readable } from 'stream';
 
-import type { Client } from '../../../nodes/Filestack/sdk/client';
 import { FilestackApiError } from '../../../nodes/Filestack/sdk/errors';
-import type { StoredFile } from '../../../nodes/Filestack/sdk/storedFile';
-import { syntheticPng } from '../../emulator/png';
 import { pathsRequested } from '../../support/site';
 import {
+	HELLO,
 	SECURED,
 	SECRET,
 	SITE_FILES,
 	REMOTE_URL,
 	emulator,
 	site,
-	clientFor,
 	md5,
 	sha256,
 	readAll,
@@ -24,29 +21,26 @@ import {
 	inPath,
 	inFields,
 	expectSigning,
-	SECURITY_MODES,
 	useEmulatorAndSite,
+	client,
+	useClient,
+	describeEachSecurityMode,
+	describeSignedOnly,
+	photo,
 } from './support';
 
 // Files: upload (bytes, loopback and remote URLs), download, metadata, the file's URL, delete and overwrite.
 
 useEmulatorAndSite();
 
-describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
-	const signs = appSecret !== undefined;
-	let client: Client;
-	const text = Buffer.from('Hello from the operations suite\n');
-	beforeAll(() => {
-		client = clientFor(apiKey, appSecret);
-	});
-
+describeEachSecurityMode((apiKey, signs) => {
 	it('upload stores the bytes under a new handle, with its name and type', async () => {
 		const mark = emulator.requests.length;
-		const file = await uploadBytes(client, text, 'hello.txt', 'text/plain');
+		const file = await uploadBytes(client, HELLO, 'hello.txt', 'text/plain');
 
 		expect(file).toMatchObject({
 			filename: 'hello.txt',
-			size: text.length,
+			size: HELLO.length,
 			mimetype: 'text/plain',
 			url: `${emulator.url}/${file.handle}`,
 		});
@@ -55,9 +49,13 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 			filename: 'hello.txt',
 			mimetype: 'text/plain',
 		});
-		expect(await storedMd5(file.handle)).toBe(md5(text));
+		expect(await storedMd5(file.handle)).toBe(md5(HELLO));
 		const start = requestsSince(mark).find((entry) => entry.route === 'start');
-		expect(start?.body).toMatchObject({ apikey: apiKey, filename: 'hello.txt', size: text.length });
+		expect(start?.body).toMatchObject({
+			apikey: apiKey,
+			filename: 'hello.txt',
+			size: HELLO.length,
+		});
 		expectSigning(signs, inFields(start?.body), ['pick', 'store']);
 	});
 
@@ -120,7 +118,7 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 	});
 
 	it('metadata answers the default attributes, or exactly the ones asked, digests matching the content', async () => {
-		const file = await uploadBytes(client, text, 'hello.txt', 'text/plain');
+		const file = await uploadBytes(client, HELLO, 'hello.txt', 'text/plain');
 		const filelink = client.filelink(file.handle);
 		const mark = emulator.requests.length;
 
@@ -138,13 +136,13 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 		expect(defaults).toMatchObject({
 			filename: 'hello.txt',
 			mimetype: 'text/plain',
-			size: text.length,
+			size: HELLO.length,
 			writeable: true,
 			path: file.key,
 		});
 
 		const chosen = await filelink.metadata(['md5', 'sha256', 'size']);
-		expect(chosen).toEqual({ md5: md5(text), sha256: sha256(text), size: text.length });
+		expect(chosen).toEqual({ md5: md5(HELLO), sha256: sha256(HELLO), size: HELLO.length });
 
 		const requests = requestsSince(mark);
 		expect(requests.map((entry) => entry.path)).toEqual([
@@ -156,48 +154,38 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 	});
 
 	it("the file's own URL opens it, signed for reading that file only", async () => {
-		const { handle } = await uploadBytes(client, text, 'hello.txt', 'text/plain');
+		const { handle } = await uploadBytes(client, HELLO, 'hello.txt', 'text/plain');
 		const url = client.filelink(handle).url();
 
 		expect(url.startsWith(`${emulator.url}/`)).toBe(true);
 		expectSigning(signs, inPath(new URL(url).pathname), ['read'], handle);
 		const response = await fetch(url);
 		expect(response.status).toBe(200);
-		expect(Buffer.from(await response.arrayBuffer())).toEqual(text);
+		expect(Buffer.from(await response.arrayBuffer())).toEqual(HELLO);
 	});
 });
 
-describe('security enforced, with the app secret: the calls Filestack serves only signed', () => {
-	let client: Client;
-	let file: StoredFile;
-	const png = syntheticPng(64, 48, 'intelligence');
-	beforeAll(() => {
-		client = clientFor(SECURED, SECRET);
-	});
-	beforeEach(async () => {
-		file = await uploadBytes(client, png, 'photo.png', 'image/png');
-	});
-
+describeSignedOnly(() => {
 	it("delete removes the file; downloading it afterwards is a 404 with Filestack's text", async () => {
 		const mark = emulator.requests.length;
-		await client.filelink(file.handle).delete();
+		await client.filelink(photo.handle).delete();
 
-		expect(emulator.files.has(file.handle)).toBe(false);
+		expect(emulator.files.has(photo.handle)).toBe(false);
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({
 			route: 'delete',
 			method: 'DELETE',
-			path: `/api/file/${file.handle}`,
+			path: `/api/file/${photo.handle}`,
 		});
 		expect(request.query.key).toBe(SECURED);
-		expectSigning(true, inFields(request.query), ['remove'], file.handle);
+		expectSigning(true, inFields(request.query), ['remove'], photo.handle);
 
-		const gone = client.filelink(file.handle).download();
+		const gone = client.filelink(photo.handle).download();
 		await expect(gone).rejects.toBeInstanceOf(FilestackApiError);
 		await expect(gone).rejects.toMatchObject({
 			status: 404,
 			detail: 'File not found',
-			message: `Download of ${file.handle} failed with HTTP 404: File not found`,
+			message: `Download of ${photo.handle} failed with HTTP 404: File not found`,
 		});
 	});
 
@@ -205,7 +193,7 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 		const replacement = randomBytes(50_000);
 		const mark = emulator.requests.length;
 		let opened = 0;
-		const answer = await client.filelink(file.handle).overwrite({
+		const answer = await client.filelink(photo.handle).overwrite({
 			size: replacement.length,
 			mimetype: 'application/x-replaced',
 			open: async () => {
@@ -216,46 +204,43 @@ describe('security enforced, with the app secret: the calls Filestack serves onl
 
 		expect(opened).toBe(1);
 		expect(answer).toEqual({
-			url: `${emulator.url}/api/file/${file.handle}`,
+			url: `${emulator.url}/api/file/${photo.handle}`,
 			mimetype: 'application/x-replaced',
 			isWriteable: true,
 			size: replacement.length,
 			filename: 'photo.png',
 		});
-		expect(emulator.files.get(file.handle)?.size).toBe(replacement.length);
-		expect(await storedMd5(file.handle)).toBe(md5(replacement));
-		expect(md5(await downloadBytes(client, file.handle))).toBe(md5(replacement));
+		expect(emulator.files.get(photo.handle)?.size).toBe(replacement.length);
+		expect(await storedMd5(photo.handle)).toBe(md5(replacement));
+		expect(md5(await downloadBytes(client, photo.handle))).toBe(md5(replacement));
 		const [request] = requestsSince(mark);
 		expect(request).toMatchObject({
 			route: 'overwrite',
 			method: 'POST',
-			path: `/api/file/${file.handle}`,
+			path: `/api/file/${photo.handle}`,
 		});
 		expect(request.query.base64decode).toBe('false');
-		expectSigning(true, inFields(request.query), ['write'], file.handle);
+		expectSigning(true, inFields(request.query), ['write'], photo.handle);
 	});
 
 	it('overwrite from a URL replaces the content with what the URL serves', async () => {
 		const source = `${site.url}/logo.png`;
 		const mark = emulator.requests.length;
-		const answer = await client.filelink(file.handle).overwrite({ url: source });
+		const answer = await client.filelink(photo.handle).overwrite({ url: source });
 
 		const served = SITE_FILES['/logo.png'].body;
 		expect(pathsRequested(site)).toEqual(['/logo.png']);
 		expect(answer).toMatchObject({ size: served.length, mimetype: 'image/png' });
-		expect(await storedMd5(file.handle)).toBe(md5(served));
-		expect(await downloadBytes(client, file.handle)).toEqual(served);
+		expect(await storedMd5(photo.handle)).toBe(md5(served));
+		expect(await downloadBytes(client, photo.handle)).toEqual(served);
 		const [request] = requestsSince(mark);
 		expect(request.body).toEqual({ url: source });
-		expectSigning(true, inFields(request.query), ['write'], file.handle);
+		expectSigning(true, inFields(request.query), ['write'], photo.handle);
 	});
 });
 
 describe('faults: throttling and server errors are retried until the call succeeds', () => {
-	let client: Client;
-	beforeEach(() => {
-		client = clientFor(SECURED, SECRET);
-	});
+	useClient(SECURED, SECRET);
 
 	it('metadata after two 503s', async () => {
 		const content = Buffer.from('metadata under faults');

@@ -4,10 +4,10 @@ import type { Client } from '../../../nodes/Filestack/sdk/client';
 import { FilestackApiError, FilestackValidationError } from '../../../nodes/Filestack/sdk/errors';
 import { Security } from '../../../nodes/Filestack/sdk/security';
 import type { StoredFile } from '../../../nodes/Filestack/sdk/storedFile';
-import { syntheticPng } from '../../emulator/png';
 import { policySignature } from '../../support/signatures';
 import { pathsRequested } from '../../support/site';
 import {
+	PHOTO_PNG,
 	OPEN,
 	SECURED,
 	SECRET,
@@ -26,6 +26,10 @@ import {
 	expectSigning,
 	inAMinute,
 	useEmulatorAndSite,
+	client,
+	useClient,
+	describeSignedOnly,
+	photo,
 } from './support';
 
 // Security: what each call sends with and without the app secret, what a wrong or missing secret gets, and
@@ -33,34 +37,24 @@ import {
 
 useEmulatorAndSite();
 
-describe('security enforced, with the app secret: the calls Filestack serves only signed', () => {
-	let client: Client;
-	let file: StoredFile;
-	const png = syntheticPng(64, 48, 'intelligence');
-	beforeAll(() => {
-		client = clientFor(SECURED, SECRET);
-	});
-	beforeEach(async () => {
-		file = await uploadBytes(client, png, 'photo.png', 'image/png');
-	});
-
+describeSignedOnly(() => {
 	it("a signed URL with a Security of the caller's making opens the file, and a transformation of it", async () => {
 		const security = client.signOwnPolicy(
 			(secret) =>
-				new Security({ expiry: inAMinute(), call: ['read'], handle: file.handle }, secret),
+				new Security({ expiry: inAMinute(), call: ['read'], handle: photo.handle }, secret),
 		);
-		const url = client.filelink(file.handle).transform().url(security);
+		const url = client.filelink(photo.handle).transform().url(security);
 
 		expect(url).toBe(
-			`${emulator.url}/security=p:${security.policyB64},s:${security.signature}/${file.handle}`,
+			`${emulator.url}/security=p:${security.policyB64},s:${security.signature}/${photo.handle}`,
 		);
-		expectSigning(true, inPath(new URL(url).pathname), ['read'], file.handle);
+		expectSigning(true, inPath(new URL(url).pathname), ['read'], photo.handle);
 		const response = await fetch(url);
 		expect(response.status).toBe(200);
-		expect(Buffer.from(await response.arrayBuffer())).toEqual(png);
+		expect(Buffer.from(await response.arrayBuffer())).toEqual(PHOTO_PNG);
 
 		const resized = client
-			.filelink(file.handle)
+			.filelink(photo.handle)
 			.transform()
 			.add({ name: 'resize', params: { width: 32 } })
 			.url(security);
@@ -249,10 +243,9 @@ describe.each([
 });
 
 describe('least privilege: a policy for one handle does not open another', () => {
-	let client: Client;
+	useClient(SECURED, SECRET);
 	let fixture: Fixture;
 	beforeEach(async () => {
-		client = clientFor(SECURED, SECRET);
 		fixture = await makeFixture();
 	});
 
@@ -304,10 +297,9 @@ describe('least privilege: a policy for one handle does not open another', () =>
 });
 
 describe('least privilege: a chain is signed for every file it reads, and only those', () => {
-	let client: Client;
+	useClient(SECURED, SECRET);
 	let fixture: Fixture;
 	beforeEach(async () => {
-		client = clientFor(SECURED, SECRET);
 		fixture = await makeFixture();
 	});
 

@@ -57,6 +57,16 @@ export function clientFor(apiKey: string, appSecret?: string): Client {
 	return emulatorClient(emulator.url, { apiKey, appSecret }, transport, QUICK_RETRY);
 }
 
+/** The client of the test that runs: made before each test by useClient(). */
+export let client: Client;
+
+/** Makes `client` before each test of the enclosing describe block: of `apiKey`, signing with `appSecret` if given. */
+export function useClient(apiKey: string, appSecret?: string): void {
+	beforeEach(() => {
+		client = clientFor(apiKey, appSecret);
+	});
+}
+
 export const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -175,3 +185,29 @@ export const SECURITY_MODES = [
 	['security enforced, with the app secret', SECURED, SECRET],
 	['no security, without an app secret', OPEN, undefined],
 ] as const;
+
+/** Each operation in both kinds of app: `tests` once per SECURITY_MODES row, `client` of that row's app. */
+export function describeEachSecurityMode(tests: (apiKey: string, signs: boolean) => void): void {
+	describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
+		useClient(apiKey, appSecret);
+		tests(apiKey, appSecret !== undefined);
+	});
+}
+
+/** A small text file the operations upload. */
+export const HELLO = Buffer.from('Hello from the operations suite\n');
+
+export const PHOTO_PNG = syntheticPng(64, 48, 'intelligence');
+/** The photo uploaded before each test of describeSignedOnly(). */
+export let photo: StoredFile;
+
+/** The calls Filestack serves only signed: `client` of the secured app and `photo` uploaded with it, each test. */
+export function describeSignedOnly(tests: () => void): void {
+	describe('security enforced, with the app secret: the calls Filestack serves only signed', () => {
+		useClient(SECURED, SECRET);
+		beforeEach(async () => {
+			photo = await uploadBytes(client, PHOTO_PNG, 'photo.png', 'image/png');
+		});
+		tests();
+	});
+}

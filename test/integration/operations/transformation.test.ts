@@ -1,12 +1,11 @@
-import type { Client } from '../../../nodes/Filestack/sdk/client';
-import type { StoredFile } from '../../../nodes/Filestack/sdk/storedFile';
 import { intelligenceResult } from '../../emulator/intelligence';
 import { syntheticPng } from '../../emulator/png';
 import {
+	PHOTO_PNG,
+	HELLO,
 	SECURED,
 	SECRET,
 	emulator,
-	clientFor,
 	md5,
 	readAll,
 	uploadBytes,
@@ -15,22 +14,19 @@ import {
 	inPath,
 	expectSigning,
 	zipEntries,
-	SECURITY_MODES,
 	useEmulatorAndSite,
+	client,
+	useClient,
+	describeEachSecurityMode,
+	describeSignedOnly,
+	photo,
 } from './support';
 
 // Transformations: a result downloaded or stored, screenshots, zips, and the intelligence tasks.
 
 useEmulatorAndSite();
 
-describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
-	const signs = appSecret !== undefined;
-	let client: Client;
-	const text = Buffer.from('Hello from the operations suite\n');
-	beforeAll(() => {
-		client = clientFor(apiKey, appSecret);
-	});
-
+describeEachSecurityMode((apiKey, signs) => {
 	it('a transformation downloads its result from a URL carrying the tasks', async () => {
 		const png = syntheticPng(200, 120, 'transform');
 		const { handle } = await uploadBytes(client, png, 'picture.png', 'image/png');
@@ -110,14 +106,14 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 
 	it('a zip of two handles is a real ZIP holding both files under their names', async () => {
 		const csv = Buffer.from('a,b\n1,2\n');
-		const first = await uploadBytes(client, text, 'hello.txt', 'text/plain');
+		const first = await uploadBytes(client, HELLO, 'hello.txt', 'text/plain');
 		const second = await uploadBytes(client, csv, 'table.csv', 'text/csv');
 		const mark = emulator.requests.length;
 
 		const zip = await client.zip([first.handle, second.handle]).download();
 		expect(zip.mimetype).toBe('application/zip');
 		expect(zipEntries(await readAll(zip.stream))).toEqual([
-			{ name: 'hello.txt', data: text },
+			{ name: 'hello.txt', data: HELLO },
 			{ name: 'table.csv', data: csv },
 		]);
 		const [request] = requestsSince(mark);
@@ -130,36 +126,23 @@ describe.each(SECURITY_MODES)('%s', (_label, apiKey, appSecret) => {
 	});
 });
 
-describe('security enforced, with the app secret: the calls Filestack serves only signed', () => {
-	let client: Client;
-	let file: StoredFile;
-	const png = syntheticPng(64, 48, 'intelligence');
-	beforeAll(() => {
-		client = clientFor(SECURED, SECRET);
-	});
-	beforeEach(async () => {
-		file = await uploadBytes(client, png, 'photo.png', 'image/png');
-	});
-
+describeSignedOnly(() => {
 	it.each(['tags', 'sfw', 'ocr'] as const)(
 		'%s answers the analysis of that very file',
 		async (task) => {
 			const mark = emulator.requests.length;
-			const answer = await client.filelink(file.handle)[task]();
+			const answer = await client.filelink(photo.handle)[task]();
 
-			expect(answer).toEqual(intelligenceResult(task, md5(png)));
+			expect(answer).toEqual(intelligenceResult(task, md5(PHOTO_PNG)));
 			const [request] = requestsSince(mark);
-			expect(request.path).toMatch(new RegExp(`^/${task}/security=[^/]+/${file.handle}$`));
-			expectSigning(true, inPath(request.path), ['read', 'convert'], file.handle);
+			expect(request.path).toMatch(new RegExp(`^/${task}/security=[^/]+/${photo.handle}$`));
+			expectSigning(true, inPath(request.path), ['read', 'convert'], photo.handle);
 		},
 	);
 });
 
 describe('faults: throttling and server errors are retried until the call succeeds', () => {
-	let client: Client;
-	beforeEach(() => {
-		client = clientFor(SECURED, SECRET);
-	});
+	useClient(SECURED, SECRET);
 
 	it('a transformation store after a 503 and a 429, storing the result once', async () => {
 		const content = Buffer.from('store under faults');
