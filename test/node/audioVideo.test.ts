@@ -88,6 +88,27 @@ describe('convert', () => {
 		expect(item.binary?.poster).toEqual(run.output('Source')[0].binary?.poster);
 	});
 
+	it('refuses to download a result whose file URL names no stored file, and asks for nothing else', async () => {
+		fixture.emulator.faults.videoPollsUntilDone = 1;
+		fixture.emulator.faults.videoOutcome = 'completedUnnamed';
+		const run = await fixture.harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'audioVideo',
+					operation: 'convert',
+					handle,
+					downloadResult: true,
+					...QUICK,
+				}),
+			],
+		});
+
+		expect(run.nodeError('Filestack')?.message).toBe(
+			`The conversion's file URL names no stored file (${fixture.emulator.url}), so it cannot be downloaded (Audio/Video → Convert) [item 0]`,
+		);
+		expect(fixture.emulator.requests.filter(({ route }) => route === 'download')).toEqual([]);
+	});
+
 	it('converts the file of each item, in order, and a public URL', async () => {
 		fixture.emulator.faults.videoPollsUntilDone = 1;
 		const items = (
