@@ -140,7 +140,7 @@ export async function chooseTransport(
 	const { httpRequest } = await import(
 		'n8n-core/dist/execution-engine/node-execution-context/utils/request-helper-functions'
 	);
-	const { n8nTransport } = await import('../nodes/Filestack/transport/n8nTransport');
+	const { n8nTransport } = await import('../nodes/Filestack/helpers/n8nTransport');
 	const context = { helpers: { httpRequest }, getExecutionCancelSignal: () => undefined };
 	return {
 		transport: n8nTransport(context as unknown as Parameters<typeof n8nTransport>[0]),

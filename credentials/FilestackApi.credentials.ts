@@ -120,10 +120,7 @@ export class FilestackApi implements ICredentialType {
 			return requestOptions;
 		if (!goesToUploadApi(credentials, requestOptions)) return requestOptions;
 		const security = leastPrivilege(secret, { call: [...UPLOAD_CALLS] });
-		return {
-			...requestOptions,
-			body: { ...requestOptions.body, policy: security.policyB64, signature: security.signature },
-		};
+		return { ...requestOptions, body: { ...requestOptions.body, ...security.toParams() } };
 	};
 }
 

@@ -22,26 +22,16 @@ let session: RestSession;
 /** The Upload API URL of a credential whose endpoint nothing listens on. */
 let unreachableUrl: string;
 
+const credential = (id: string, data: Record<string, string>) =>
+	filestackCredential(id, emulator.url, data);
 const credentials = () => ({
-	rightKey: filestackCredential('e2eRightKey', emulator.url, { apiKey: OPEN_KEY }),
-	wrongKey: filestackCredential('e2eWrongKey', emulator.url, { apiKey: UNKNOWN_KEY }),
-	rightSecret: filestackCredential('e2eRightSecret', emulator.url, {
-		apiKey: SECURED_KEY,
-		appSecret: APP_SECRET,
-	}),
-	wrongSecret: filestackCredential('e2eWrongSecret', emulator.url, {
-		apiKey: SECURED_KEY,
-		appSecret: WRONG_SECRET,
-	}),
-	noSecret: filestackCredential('e2eNoSecret', emulator.url, { apiKey: SECURED_KEY }),
-	secretOfOpenApp: filestackCredential('e2eSecretOfOpenApp', emulator.url, {
-		apiKey: OPEN_KEY,
-		appSecret: WRONG_SECRET,
-	}),
-	unreachable: filestackCredential('e2eUnreachable', emulator.url, {
-		apiKey: OPEN_KEY,
-		uploadUrl: unreachableUrl,
-	}),
+	rightKey: credential('e2eRightKey', { apiKey: OPEN_KEY }),
+	wrongKey: credential('e2eWrongKey', { apiKey: UNKNOWN_KEY }),
+	rightSecret: credential('e2eRightSecret', { apiKey: SECURED_KEY, appSecret: APP_SECRET }),
+	wrongSecret: credential('e2eWrongSecret', { apiKey: SECURED_KEY, appSecret: WRONG_SECRET }),
+	noSecret: credential('e2eNoSecret', { apiKey: SECURED_KEY }),
+	secretOfOpenApp: credential('e2eSecretOfOpenApp', { apiKey: OPEN_KEY, appSecret: WRONG_SECRET }),
+	unreachable: credential('e2eUnreachable', { apiKey: OPEN_KEY, uploadUrl: unreachableUrl }),
 });
 
 beforeAll(async () => {

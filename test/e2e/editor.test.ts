@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import { FilestackApi } from '../../credentials/FilestackApi.credentials';
-import { findOperation, parametersOf, resources } from '../../nodes/Filestack/actions/resources';
+import { operationNamed, parametersOf, resources } from '../../nodes/Filestack/actions/resources';
 import { FilestackTrigger } from '../../nodes/Filestack/FilestackTrigger.node';
 import { startEmulator, type Emulator } from '../emulator';
 import { Editor, escapeRegExp, isLoopback, type IgnoredError } from './browser';
@@ -331,7 +331,7 @@ async function expectLabels(expected: string[]): Promise<void> {
 async function selectOperation(resource: string, operation: string): Promise<void> {
 	const resourceNames = Object.values(resources).map(({ option }) => option.name);
 	expect(await editor.openDropdown('resource')).toEqual([...resourceNames, CUSTOM_API_CALL]);
-	const found = findOperation(resource, operation)!;
+	const found = operationNamed(resource, operation);
 	await editor.pickOption(found.resource.option.name);
 	const operationNames = Object.values(found.resource.operations).map(({ option }) => option.name);
 	expect(await editor.openDropdown('operation')).toEqual([...operationNames, CUSTOM_API_CALL]);
@@ -340,7 +340,7 @@ async function selectOperation(resource: string, operation: string): Promise<voi
 
 /** What the NDV should label for an operation: the credential, resource, operation, then its parameters. */
 function operationLabels(resource: string, operation: string, values: IDataObject = {}): string[] {
-	const properties = parametersOf(findOperation(resource, operation)!.operation);
+	const properties = parametersOf(operationNamed(resource, operation).operation);
 	return [CREDENTIAL_LABEL, 'Resource', 'Operation', ...labelsShown(properties, values)];
 }
 
@@ -361,7 +361,7 @@ function labelsShown(properties: INodeProperties[], values: IDataObject = {}): s
 }
 
 function propertyOf(resource: string, operation: string, name: string): INodeProperties {
-	return parametersOf(findOperation(resource, operation)!.operation).find(
+	return parametersOf(operationNamed(resource, operation).operation).find(
 		(property) => property.name === name,
 	)!;
 }

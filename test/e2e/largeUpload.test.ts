@@ -1,20 +1,12 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 
-import { startEmulator, type Emulator } from '../emulator';
-import { createN8nHome, type N8nHome } from './n8n';
-import {
-	filestackCredential,
-	filestackNode,
-	linearWorkflow,
-	manualTrigger,
-	readFileFromDisk,
-} from './workflows';
+import { useWorkflowFixture } from './fixture';
+import { outcome } from './n8n';
+import { filestackNode, readFileFromDisk } from './workflows';
 
 // The issue's memory promise, in a real n8n 1.123.81 with binary data on the filesystem: a 1 GiB file read from
 // disk and uploaded by the Filestack node costs the n8n process at most 150 MiB more resident memory than it had
@@ -26,20 +18,7 @@ const SAMPLE_EVERY_MS = 25;
 const API_KEY = 'E2E_LARGE_KEY';
 const WORKFLOW_ID = 'e2eLargeUpload';
 
-let emulator: Emulator;
-let home: N8nHome | undefined;
-let scratch: string;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
-	scratch = await realpath(await mkdtemp(join(tmpdir(), 'filestack-large-')));
-});
-
-afterAll(async () => {
-	await home?.remove();
-	await emulator?.close();
-	if (scratch) await rm(scratch, { recursive: true, force: true });
-});
+const fixture = useWorkflowFixture(API_KEY);
 
 /** Writes `size` bytes of an AES-CTR keystream (incompressible, the same every run) and returns their MD5. */
 async function writeDeterministicFile(path: string, size: number): Promise<string> {
@@ -121,24 +100,20 @@ function sampleRss(pid: number, everyMs: number): { stop: () => Promise<Sample[]
 const mib = (bytes: number) => (bytes / MiB).toFixed(1);
 
 it('uploads a 1 GiB file from filesystem binary mode with the n8n process growing at most 150 MiB', async () => {
+	const { emulator, scratch } = fixture;
 	const path = join(scratch, 'large.bin');
 	let started = Date.now();
 	const sourceMd5 = await writeDeterministicFile(path, FILE_SIZE);
 	const writeMs = Date.now() - started;
 
 	// Only the scratch folder may be read, as a hardened instance would be set up (2.x restricts by default).
-	home = await createN8nHome({
-		binaryMode: 'filesystem',
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: scratch },
-	});
-	const credential = filestackCredential('e2eLargeCred', emulator.url, { apiKey: API_KEY });
-	await home.importCredentials([credential]);
-	await home.importWorkflow(
-		linearWorkflow(WORKFLOW_ID, [
-			manualTrigger(),
+	const home = await fixture.n8nWithWorkflow(
+		WORKFLOW_ID,
+		(credential) => [
 			readFileFromDisk(path),
 			filestackNode({ resource: 'file', operation: 'upload' }, credential),
-		]),
+		],
+		{ binaryMode: 'filesystem', env: { N8N_RESTRICT_FILE_ACCESS_TO: scratch } },
 	);
 
 	started = Date.now();
@@ -155,14 +130,12 @@ it('uploads a 1 GiB file from filesystem binary mode with the n8n process growin
 		() => finished,
 		5,
 	);
-	const { code, run, peakRssBytes } = await execution;
+	const result = await execution;
+	const { run, peakRssBytes } = result;
 	const executeMs = Date.now() - started;
 	const samples = (await sampler?.stop()) ?? [];
 
-	expect({ code, error: run.data.resultData.error?.message }).toEqual({
-		code: 0,
-		error: undefined,
-	});
+	expect(outcome(result)).toEqual({ code: 0, error: undefined });
 	expect(pid).toBeDefined();
 	expect(uploadStartedAt).toBeDefined();
 

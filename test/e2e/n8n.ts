@@ -27,6 +27,11 @@ export interface ExecuteResult extends CliResult {
 	run: ExecutionJson;
 }
 
+/** How an `n8n execute` ended: its exit code and the run's error message, both what a user is shown first. */
+export function outcome({ code, run }: ExecuteResult): { code: number | null; error?: string } {
+	return { code, error: run.data.resultData.error?.message };
+}
+
 /** The run JSON n8n prints and stores: what tests read of it. */
 export interface ExecutionJson {
 	status?: string;
@@ -41,6 +46,8 @@ export interface ExecutionJson {
 /** An output item of a node in run JSON; in filesystem mode a binary's `data` is 'filesystem-v2' and `id` is set. */
 export interface ExecutionItem {
 	json: Record<string, unknown>;
+	/** The input item this one came from (n8n also allows a list or a bare index; this package sets one object). */
+	pairedItem?: { item: number; input?: number };
 	binary?: Record<
 		string,
 		{ data: string; id?: string; fileName?: string; mimeType?: string; fileSize?: string }

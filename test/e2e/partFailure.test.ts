@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
-import { createN8nHome, n8nFlavor, type N8nHome } from './n8n';
-import {
-	filestackCredential,
-	filestackNode,
-	linearWorkflow,
-	manualTrigger,
-	readFileFromDisk,
-} from './workflows';
+import { useWorkflowFixture } from './fixture';
+import { n8nFlavor } from './n8n';
+import { filestackNode, readFileFromDisk } from './workflows';
 
 // In a real n8n, a part whose PUT is cut off on every try stops the upload with the SDK's own message, naming the
 // part, the item and the tries, where n8n used to show its generic "The connection to the server was closed
@@ -21,36 +14,18 @@ import {
 const API_KEY = 'E2E_PART_KEY';
 const itOn1x = n8nFlavor() === '1.x' ? it : it.skip;
 
-let emulator: Emulator;
-let home: N8nHome | undefined;
-let scratch: string;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
-	scratch = await mkdtemp(join(tmpdir(), 'filestack-e2e-'));
-});
-
-afterAll(async () => {
-	await home?.remove();
-	await emulator?.close();
-	await rm(scratch, { recursive: true, force: true });
-});
+const fixture = useWorkflowFixture(API_KEY);
 
 itOn1x(
 	'a part that uses up its tries: the error names the part, the item and the tries',
 	async () => {
-		home = await createN8nHome();
+		const { emulator, scratch } = fixture;
 		const path = join(scratch, 'never-arrives.bin');
 		await writeFile(path, randomBytes(64 * 1024));
-		const credential = filestackCredential('e2ePartCred', emulator.url, { apiKey: API_KEY });
-		await home.importCredentials([credential]);
-		await home.importWorkflow(
-			linearWorkflow('e2ePartFailure', [
-				manualTrigger(),
-				readFileFromDisk(path),
-				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off' }, credential),
-			]),
-		);
+		const home = await fixture.n8nWithWorkflow('e2ePartFailure', (credential) => [
+			readFileFromDisk(path),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off' }, credential),
+		]);
 		emulator.faults.failNext('put', 100, 'cutoff');
 
 		const { run } = await home.execute('e2ePartFailure', 400_000);

@@ -1,37 +1,17 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { startEmulator, type Emulator } from '../emulator';
 import { syntheticPng } from '../emulator/png';
-import { createN8nHome, type ExecuteResult, type ExecutionItem, type N8nHome } from './n8n';
-import {
-	filestackCredential,
-	filestackNode,
-	linearWorkflow,
-	manualTrigger,
-	readFileFromDisk,
-} from './workflows';
+import { useWorkflowFixture } from './fixture';
+import { outcome, type ExecuteResult, type ExecutionItem } from './n8n';
+import { filestackNode, readFileFromDisk } from './workflows';
 
 // Upload → transform (resize, stored as a new file) → download of that new file, in one real n8n 1.123.81 run with
 // binary data on the filesystem; each step takes the previous one's handle through an expression.
 const API_KEY = 'E2E_CHAIN_KEY';
 const WORKFLOW_ID = 'e2eTransformChain';
 
-let emulator: Emulator;
-let home: N8nHome | undefined;
-let scratch: string;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
-	scratch = await mkdtemp(join(tmpdir(), 'filestack-chain-'));
-});
-
-afterAll(async () => {
-	await home?.remove();
-	await emulator?.close();
-	await rm(scratch, { recursive: true, force: true });
-});
+const fixture = useWorkflowFixture(API_KEY);
 
 function outputOf(result: ExecuteResult, node: string): ExecutionItem {
 	const items = result.run.data.resultData.runData[node]?.[0].data?.main[0] ?? [];
@@ -40,15 +20,13 @@ function outputOf(result: ExecuteResult, node: string): ExecutionItem {
 }
 
 it('uploads a PNG, stores a resized copy and downloads that copy into n8n (filesystem binary mode)', async () => {
+	const { emulator, scratch } = fixture;
 	const png = syntheticPng(320, 200, 'transform-chain');
 	const path = join(scratch, 'photo.png');
 	await writeFile(path, png);
-	home = await createN8nHome({ binaryMode: 'filesystem' });
-	const credential = filestackCredential('e2eChainCred', emulator.url, { apiKey: API_KEY });
-	await home.importCredentials([credential]);
-	await home.importWorkflow(
-		linearWorkflow(WORKFLOW_ID, [
-			manualTrigger(),
+	const home = await fixture.n8nWithWorkflow(
+		WORKFLOW_ID,
+		(credential) => [
 			readFileFromDisk(path),
 			filestackNode({ resource: 'file', operation: 'upload' }, credential, 'Upload'),
 			filestackNode(
@@ -67,15 +45,13 @@ it('uploads a PNG, stores a resized copy and downloads that copy into n8n (files
 				credential,
 				'Download',
 			),
-		]),
+		],
+		{ binaryMode: 'filesystem' },
 	);
 
 	const result = await home.execute(WORKFLOW_ID);
 
-	expect({ code: result.code, error: result.run.data.resultData.error?.message }).toEqual({
-		code: 0,
-		error: undefined,
-	});
+	expect(outcome(result)).toEqual({ code: 0, error: undefined });
 	const uploaded = outputOf(result, 'Upload').json;
 	expect(uploaded).toMatchObject({
 		filename: 'photo.png',

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 
 import { Client } from '../../nodes/Filestack/sdk/client';
@@ -19,6 +19,7 @@ import {
 	type CredentialFile,
 	type WorkflowNode,
 } from './workflows';
+import { webhookSignature } from '../support/signatures';
 
 // A real n8n (1.x or 2.x, see n8n.ts) with the packed package installed: an active workflow that starts with the
 // Filestack Trigger, reached over HTTP by curl and by the emulator's own signed deliveries.
@@ -74,10 +75,6 @@ afterAll(async () => {
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const sleep = async (ms: number) => await new Promise((done) => setTimeout(done, ms));
 
-function sign(secret: string, timestamp: string, body: string): string {
-	return createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
-}
-
 function eventBody(id: number, action = 'fp.upload'): string {
 	// Spacing JSON.stringify would not produce: only the bytes as sent carry the signature.
 	return `{"id": ${id},  "action": "${action}", "timestamp": ${nowSeconds()}, "text": {"url": "https://cdn.example/${id}", "filename": "é ${id}.txt"}}`;
@@ -89,7 +86,7 @@ function signedHeaders(
 	{ secret = WEBHOOK_SECRET, age = 0 } = {},
 ): Record<string, string> {
 	const timestamp = String(nowSeconds() - age);
-	return { 'FS-Timestamp': timestamp, 'FS-Signature': sign(secret, timestamp, body) };
+	return { 'FS-Timestamp': timestamp, 'FS-Signature': webhookSignature(secret, timestamp, body) };
 }
 
 /** Runs curl with these arguments against the webhook URL, stdin as its input; the status and the answer. */
@@ -271,9 +268,22 @@ it("runs the workflow for the emulator's own fp.upload delivery of a file upload
 });
 
 it('stored exactly the executions of the deliveries it accepted', async () => {
-	const executions = await settledExecutions();
+	const before = (await settledExecutions()).length;
+	const [first, second, unsigned, unselected] = [
+		eventBody(9101),
+		eventBody(9102),
+		eventBody(9103),
+		eventBody(9104, 'fp.delete'),
+	];
+	await deliver(first, signedHeaders(first));
+	await deliver(second, signedHeaders(second));
+	await deliver(first, signedHeaders(first)); // a replay
+	await deliver(unsigned);
+	await deliver(unselected, signedHeaders(unselected));
+
+	const executions = (await settledExecutions()).slice(before);
 	expect(executions.map((execution) => (emitted(execution)[0] as { id: number }).id)).toEqual([
-		9001, 9002, 1,
+		9101, 9102,
 	]);
 });
 
@@ -284,11 +294,12 @@ const itOnSavedStaticData = n8nFlavor() === '2.x' ? it.skip : it;
 itOnSavedStaticData(
 	'still answers a replay as a duplicate after n8n restarts: the ids are in static data',
 	async () => {
+		const body = eventBody(9201);
+		expectOneExecutionOf((await deliver(body, signedHeaders(body))).added, JSON.parse(body));
 		await server.stop();
 		server = await home.start();
 		await server.waitForWebhook(WEBHOOK_PATH);
 
-		const body = eventBody(9002);
 		const replayed = await deliver(body, signedHeaders(body));
 		expect(replayed).toMatchObject({ status: 200, added: [] });
 		expect(JSON.parse(replayed.answer)).toEqual({ received: true, ignored: 'duplicate delivery' });

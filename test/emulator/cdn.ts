@@ -5,6 +5,7 @@ import { badRequest, notFound } from './errors';
 import { contentDisposition, sendFile, sendJson } from './http';
 import { intelligenceResult } from './intelligence';
 import { discard, produce, type Result } from './results';
+import { storedJson } from './process';
 import type { Exchange } from './routes';
 import { authorize, type Call, credentialsIn } from './security';
 import { spool } from './spool';
@@ -137,14 +138,5 @@ async function storeResult(state: EmulatorState, app: AppConfig, result: Result,
 		store,
 		workflows: workflows === undefined ? undefined : listItems(workflows),
 	});
-	return {
-		handle: file.handle,
-		url: state.fileUrl(file.handle),
-		filename: file.filename,
-		size: file.size,
-		type: file.mimetype,
-		container: file.container,
-		key: file.key,
-		...(file.workflows ? { workflows: file.workflows } : {}),
-	};
+	return storedJson(state, file);
 }

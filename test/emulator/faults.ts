@@ -3,7 +3,8 @@ import type { RouteName } from './routes';
 /** What a scheduled failure does: answer with this HTTP status, or cut the connection. */
 export type Failure = number | 'cutoff';
 
-export type VideoOutcome = 'completed' | 'failed' | 'stall';
+/** `completedUnnamed`: completed, but the file URL it answers names no handle (a URL without a path). */
+export type VideoOutcome = 'completed' | 'completedUnnamed' | 'failed' | 'stall';
 
 /** The switches, all settable at runtime. Rates are probabilities in [0, 1] drawn from a seeded generator. */
 export interface FaultSettings {

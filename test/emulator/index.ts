@@ -44,6 +44,8 @@ export interface Emulator {
 	readonly files: ReadonlyMap<string, StoredFile>;
 	/** Webhook events sent (or, for non-loopback URLs, not sent). */
 	readonly webhooks: readonly WebhookDelivery[];
+	/** The most multipart uploads that were open at once (between start and the complete that stored the file). */
+	readonly peakOpenUploads: number;
 	/** Forgets files, uploads, jobs, logs and webhook deliveries; apps and faults go back to the options given. */
 	reset(): Promise<void>;
 	/** Stops listening, ends open connections and deletes its temporary directory. */
@@ -93,12 +95,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
 		requests: state.requests,
 		files: files.records,
 		webhooks: webhooks.deliveries,
+		get peakOpenUploads() {
+			return state.openUploads.peak;
+		},
 		async reset() {
 			await webhooks.reset();
 			await files.clear();
 			for (const upload of state.uploads.values())
 				await rm(upload.dir, { recursive: true, force: true });
 			state.uploads.clear();
+			state.openUploads.clear();
 			state.putTargets.clear();
 			state.videoJobs.clear();
 			state.requests.length = 0;

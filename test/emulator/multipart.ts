@@ -54,6 +54,7 @@ export async function start(state: EmulatorState, { res, json }: Exchange): Prom
 	};
 	await mkdir(upload.dir, { recursive: true });
 	state.uploads.set(id, upload);
+	state.openUploads.enter();
 	sendJson(res, 200, {
 		uri: upload.uri,
 		region: upload.region,
@@ -169,6 +170,7 @@ export async function complete(state: EmulatorState, { res, json }: Exchange): P
 	} finally {
 		upload.completing = false;
 	}
+	state.openUploads.leave();
 	await rm(upload.dir, { recursive: true, force: true });
 	for (const [token, target] of state.putTargets)
 		if (target.uploadId === upload.id) state.putTargets.delete(token);

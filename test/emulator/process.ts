@@ -1,5 +1,6 @@
 import { base64Decode } from './base64Decode';
 import { badRequest } from './errors';
+import type { StoredFile } from './files';
 import { sendJson } from './http';
 import { sendUploadEvent } from './multipart';
 import type { Exchange } from './routes';
@@ -70,7 +71,12 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 		sourceUrl: source.source,
 	});
 	sendUploadEvent(state, app, file);
-	sendJson(res, 200, {
+	sendJson(res, 200, storedJson(state, file));
+}
+
+/** How a store describes the file it made: /process, and the CDN's `store` task. */
+export function storedJson(state: EmulatorState, file: StoredFile): Record<string, unknown> {
+	return {
 		handle: file.handle,
 		url: state.fileUrl(file.handle),
 		filename: file.filename,
@@ -80,5 +86,5 @@ export async function processUrl(state: EmulatorState, { res, json }: Exchange):
 		key: file.key,
 		...(file.uploadTags ? { upload_tags: file.uploadTags } : {}),
 		...(file.workflows ? { workflows: file.workflows } : {}),
-	});
+	};
 }

@@ -4,6 +4,7 @@ import { join } from 'path';
 import type { AppConfig, Apps } from './apps';
 import type { Faults } from './faults';
 import type { FileStore, StoredFile } from './files';
+import { Gauge } from './gauge';
 import type { RouteName } from './routes';
 import type { PutTarget, Upload } from './uploads';
 import type { VideoJob } from './video';
@@ -49,6 +50,11 @@ export class EmulatorState {
 	readonly putTargets = new Map<string, PutTarget>();
 	/** Video conversions, by transformation path without its security segment. */
 	readonly videoJobs = new Map<string, VideoJob>();
+	/**
+	 * Multipart uploads between start and the complete that stores them; counted before either is answered, so the
+	 * peak never exceeds the uploads a client had under way at once.
+	 */
+	readonly openUploads = new Gauge();
 
 	constructor(
 		readonly origin: string,

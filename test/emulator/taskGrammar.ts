@@ -234,7 +234,8 @@ export function parseSource(text: string): Source {
 	return { kind: 'handle', handle: source };
 }
 
-function splitOutside(text: string, separator: string): string[] {
+/** `text` split at each `separator` outside lists and quotes. */
+export function splitOutside(text: string, separator: string): string[] {
 	const pieces: string[] = [];
 	let depth = 0;
 	let quoted = false;

@@ -135,7 +135,10 @@ async function complete(
 		job.status = 'completed';
 		job.final = {
 			data: {
-				url: state.fileUrl(converted.handle),
+				url:
+					state.faults.videoOutcome === 'completedUnnamed'
+						? state.origin
+						: state.fileUrl(converted.handle),
 				thumb: state.fileUrl(thumb.handle),
 				thumb100x100: thumbnail(100),
 				thumb200x200: thumbnail(200),

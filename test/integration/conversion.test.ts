@@ -1,25 +1,18 @@
-import { createHash, createHmac, randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import { Readable } from 'stream';
 
 import type { AudioVisual } from '../../nodes/Filestack/sdk/audioVisual';
-import { Client } from '../../nodes/Filestack/sdk/client';
-import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
+import type { Client } from '../../nodes/Filestack/sdk/client';
 import { FilestackApiError, FilestackJobError } from '../../nodes/Filestack/sdk/errors';
-import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
 import type { Transport } from '../../nodes/Filestack/sdk/transport';
-import { emulatorEndpoints, type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
+import { type Emulator, type RequestLogEntry, startEmulator } from '../emulator';
 import { nodeTransport } from '../harness/nodeTransport';
+import { emulatorClient, QUICK_RETRY } from '../support/emulatorClient';
+import { policySignature } from '../support/signatures';
 
 const OPEN = 'OPEN_KEY';
 const SECURED = 'SECURED_KEY';
 const SECRET = 'conversion-app-secret';
-/** Quick tries: the faults here are scheduled, and production backoff would only slow the suite down. */
-const QUICK_RETRY: RetryPolicy = {
-	attempts: 4,
-	baseDelayMs: 10,
-	maxDelayMs: 50,
-	timeoutMs: 30_000,
-};
 const CONVERSION = { preset: 'h264', width: 320 };
 
 let emulator: Emulator;
@@ -41,8 +34,7 @@ afterEach(async () => {
 });
 
 function clientFor(apiKey: string, appSecret?: string, through: Transport = transport): Client {
-	const endpoints = resolveEndpoints(emulatorEndpoints(emulator.url));
-	return new Client({ apiKey, appSecret, endpoints, transport: through, retry: QUICK_RETRY });
+	return emulatorClient(emulator.url, { apiKey, appSecret }, through, QUICK_RETRY);
 }
 
 const md5 = (bytes: Uint8Array) => createHash('md5').update(bytes).digest('hex');
@@ -68,7 +60,7 @@ function signedPolicy(entry: RequestLogEntry): Record<string, unknown> {
 	const match = /\/security=p:([^,/]+),s:([0-9a-f]{64})\//.exec(decodeURIComponent(entry.path));
 	if (!match) throw new Error(`no security segment in ${entry.path}`);
 	const [, policy, signature] = match;
-	expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+	expect(signature).toBe(policySignature(SECRET, policy));
 	return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
 }
 

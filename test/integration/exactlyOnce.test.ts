@@ -1,22 +1,16 @@
-import { Client } from '../../nodes/Filestack/sdk/client';
+import type { Client } from '../../nodes/Filestack/sdk/client';
 import { FilestackUnknownOutcomeError } from '../../nodes/Filestack/sdk/errors';
 import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
-import { emulatorEndpoints, type Emulator, startEmulator } from '../emulator';
+import { type Emulator, startEmulator } from '../emulator';
 import { type AnswerLosingProxy, startAnswerLosingProxy } from '../harness/answerLosingProxy';
 import { deterministicBytes } from '../harness/deterministicBytes';
 import { nodeTransport } from '../harness/nodeTransport';
-import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
+import { emulatorClient, QUICK_RETRY } from '../support/emulatorClient';
 
 // Calls that create, change or delete, when an answer is lost after Filestack acted: what the server received
 // proves that nothing was done twice, and the caller is told the outcome is unknown.
 const APP = { apiKey: 'ONCE_KEY', appSecret: 'once-app-secret' };
 const REMOTE_URL = 'https://files.example.com/reports/large.pdf';
-const QUICK_RETRY: RetryPolicy = {
-	attempts: 4,
-	baseDelayMs: 10,
-	maxDelayMs: 50,
-	timeoutMs: 30_000,
-};
 
 let emulator: Emulator;
 let proxy: AnswerLosingProxy;
@@ -36,12 +30,7 @@ afterEach(async () => await emulator.reset());
 
 /** A client that reaches the emulator through the proxy. */
 function client(retry: Partial<RetryPolicy> = {}): Client {
-	return new Client({
-		...APP,
-		endpoints: resolveEndpoints(emulatorEndpoints(proxy.url)),
-		transport,
-		retry: { ...QUICK_RETRY, ...retry },
-	});
+	return emulatorClient(proxy.url, APP, transport, { ...QUICK_RETRY, ...retry });
 }
 
 const received = (route: string) =>
@@ -51,11 +40,7 @@ const on = (method: string, pattern: RegExp) => (m: string, path: string) =>
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 async function seedFile(): Promise<string> {
-	const direct = new Client({
-		...APP,
-		endpoints: resolveEndpoints(emulatorEndpoints(emulator.url)),
-		transport,
-	});
+	const direct = emulatorClient(emulator.url, APP, transport);
 	const stored = await direct.upload(
 		{ size: 1000, stream: deterministicBytes(1000, 3) },
 		{ filename: 'seed.bin' },
@@ -142,12 +127,12 @@ describe('where Filestack cannot have acted, or a call may take long', () => {
 		const refused = closed.url;
 		await closed.close();
 		const sleeps: number[] = [];
-		const refusing = new Client({
-			...APP,
-			endpoints: resolveEndpoints(emulatorEndpoints(refused)),
-			transport: { ...transport, sleep: async (ms) => void sleeps.push(ms) },
-			retry: QUICK_RETRY,
-		});
+		const refusing = emulatorClient(
+			refused,
+			APP,
+			{ ...transport, sleep: async (ms) => void sleeps.push(ms) },
+			QUICK_RETRY,
+		);
 
 		await expect(refusing.uploadFromUrl(REMOTE_URL)).rejects.toThrow(
 			/^Upload from URL failed after 4 tries: .*ECONNREFUSED/,

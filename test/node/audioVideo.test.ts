@@ -1,17 +1,8 @@
 import { randomBytes } from 'node:crypto';
 
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
+import type { EmulatedApp } from './support';
+import { fingerprint, pairedItems, storedBytes, useNodeFixture } from './support';
 
 // The "audioVideo" resource: conversions started, waited for (completed, failed, timed out) and resumed.
 const APP: EmulatedApp = { apiKey: 'AUDIO_VIDEO_KEY' };
@@ -19,40 +10,26 @@ const UUID = /^[0-9a-f]{32}$/;
 /** Polls every 0.1 s: the emulator's jobs take a set number of polls, not time. */
 const QUICK = { pollInterval: 0.1, timeout: 30 };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
-let clip: Buffer;
+const clip = randomBytes(50_000);
+const fixture = useNodeFixture({
+	apps: [APP],
+	site: { '/talk.mov': { type: 'video/quicktime', body: clip } },
+});
 let handle: string;
 
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	clip = randomBytes(50_000);
-	site = await startSite({ '/talk.mov': { type: 'video/quicktime', body: clip } });
-});
-
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-});
-
 beforeEach(async () => {
-	handle = (await seeder.store(APP, clip, 'clip.mov', 'video/quicktime')).handle;
+	handle = (await fixture.seeder.store(APP, clip, 'clip.mov', 'video/quicktime')).handle;
 });
 
-afterEach(async () => await emulator.reset());
+afterEach(async () => await fixture.emulator.reset());
 
-const conversionRequests = () => emulator.requests.filter(({ route }) => route === 'videoConvert');
+const conversionRequests = () =>
+	fixture.emulator.requests.filter(({ route }) => route === 'videoConvert');
 
 describe('convert', () => {
 	it('starts the conversion and polls until it is completed, then describes the new file', async () => {
-		emulator.faults.videoPollsUntilDone = 2;
-		const run = await harness.run({
+		fixture.emulator.faults.videoPollsUntilDone = 2;
+		const run = await fixture.harness.run({
 			nodes: [filestackNode({ resource: 'audioVideo', operation: 'convert', handle, ...QUICK })],
 		});
 
@@ -61,27 +38,27 @@ describe('convert', () => {
 		expect(item.json).toMatchObject({
 			uuid: expect.stringMatching(UUID),
 			status: 'completed',
-			statusUrl: `${emulator.url}/video_convert/${handle}`,
+			statusUrl: `${fixture.emulator.url}/video_convert/${handle}`,
 			message: 'Done',
-			url: `${emulator.url}/${converted}`,
-			thumbnail: expect.stringMatching(new RegExp(`^${emulator.url}/[A-Za-z0-9]{20}$`)),
+			url: `${fixture.emulator.url}/${converted}`,
+			thumbnail: expect.stringMatching(new RegExp(`^${fixture.emulator.url}/[A-Za-z0-9]{20}$`)),
 			metadata: {
 				result: expect.objectContaining({ mime_type: 'video/mp4', file_size: clip.length }),
 			},
 		});
 		expect(item.binary).toBeUndefined();
-		expect(emulator.files.get(converted)).toMatchObject({
+		expect(fixture.emulator.files.get(converted)).toMatchObject({
 			filename: 'clip.mp4',
 			mimetype: 'video/mp4',
 		});
-		expect(fingerprint(await storedBytes(emulator, converted))).toEqual(fingerprint(clip));
+		expect(fingerprint(await storedBytes(fixture.emulator, converted))).toEqual(fingerprint(clip));
 		// The request that started it, then one poll that found it pending and one that found it done.
 		expect(conversionRequests()).toHaveLength(3);
 	});
 
 	it("converts with the options given and downloads the result, keeping the item's other binaries", async () => {
-		emulator.faults.videoPollsUntilDone = 1;
-		const run = await harness.run({
+		fixture.emulator.faults.videoPollsUntilDone = 1;
+		const run = await fixture.harness.run({
 			nodes: [
 				source([{ binary: { poster: bytes('a poster', 'poster.txt', 'text/plain') } }]),
 				filestackNode({
@@ -99,26 +76,47 @@ describe('convert', () => {
 		const [item] = run.output('Filestack');
 		expect(item.json).toMatchObject({
 			status: 'completed',
-			statusUrl: `${emulator.url}/video_convert=height:360,preset:webm,width:640/${handle}`,
+			statusUrl: `${fixture.emulator.url}/video_convert=height:360,preset:webm,width:640/${handle}`,
 			metadata: {
 				result: expect.objectContaining({ mime_type: 'video/webm', width: 640, height: 360 }),
 			},
 		});
 		expect(item.binary?.video).toMatchObject({ fileName: 'clip.webm', mimeType: 'video/webm' });
 		expect(fingerprint(await binaryBuffer(item, 'video'))).toEqual(
-			fingerprint(await storedBytes(emulator, String(item.json.handle))),
+			fingerprint(await storedBytes(fixture.emulator, String(item.json.handle))),
 		);
 		expect(item.binary?.poster).toEqual(run.output('Source')[0].binary?.poster);
 	});
 
+	it('refuses to download a result whose file URL names no stored file, and asks for nothing else', async () => {
+		fixture.emulator.faults.videoPollsUntilDone = 1;
+		fixture.emulator.faults.videoOutcome = 'completedUnnamed';
+		const run = await fixture.harness.run({
+			nodes: [
+				filestackNode({
+					resource: 'audioVideo',
+					operation: 'convert',
+					handle,
+					downloadResult: true,
+					...QUICK,
+				}),
+			],
+		});
+
+		expect(run.nodeError('Filestack')?.message).toBe(
+			`The conversion's file URL names no stored file (${fixture.emulator.url}), so it cannot be downloaded (Audio/Video → Convert) [item 0]`,
+		);
+		expect(fixture.emulator.requests.filter(({ route }) => route === 'download')).toEqual([]);
+	});
+
 	it('converts the file of each item, in order, and a public URL', async () => {
-		emulator.faults.videoPollsUntilDone = 1;
+		fixture.emulator.faults.videoPollsUntilDone = 1;
 		const items = (
-			await harness.run({
+			await fixture.harness.run({
 				nodes: [
 					source([
 						{ json: { type: 'handle', file: handle } },
-						{ json: { type: 'url', file: `${site.url}/talk.mov` } },
+						{ json: { type: 'url', file: `${fixture.site.url}/talk.mov` } },
 					]),
 					filestackNode({
 						resource: 'audioVideo',
@@ -135,16 +133,15 @@ describe('convert', () => {
 
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(items.map(({ json }) => json.statusUrl)).toEqual([
-			`${emulator.url}/video_convert=preset:mp3/${handle}`,
-			`${emulator.url}/${APP.apiKey}/video_convert=preset:mp3/${site.url}/talk.mov`,
+			`${fixture.emulator.url}/video_convert=preset:mp3/${handle}`,
+			`${fixture.emulator.url}/${APP.apiKey}/video_convert=preset:mp3/${fixture.site.url}/talk.mov`,
 		]);
-		expect(items.map(({ json }) => emulator.files.get(String(json.handle))?.filename)).toEqual([
-			'clip.mp3',
-			'talk.mp3',
-		]);
+		expect(
+			items.map(({ json }) => fixture.emulator.files.get(String(json.handle))?.filename),
+		).toEqual(['clip.mp3', 'talk.mp3']);
 		for (const { json } of items) {
 			expect(json.status).toBe('completed');
-			expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+			expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 				fingerprint(clip),
 			);
 		}
@@ -152,8 +149,8 @@ describe('convert', () => {
 
 	it('returns at once without waiting, and Get Status picks the conversion up from its status URL', async () => {
 		// The start answers "started" and the one Get Status poll finds the conversion done.
-		emulator.faults.videoPollsUntilDone = 1;
-		const run = await harness.run({
+		fixture.emulator.faults.videoPollsUntilDone = 1;
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode(
 					{ resource: 'audioVideo', operation: 'convert', handle, waitForCompletion: false },
@@ -170,7 +167,7 @@ describe('convert', () => {
 		expect(started.json).toEqual({
 			uuid: expect.stringMatching(UUID),
 			status: 'started',
-			statusUrl: `${emulator.url}/video_convert/${handle}`,
+			statusUrl: `${fixture.emulator.url}/video_convert/${handle}`,
 			data: {},
 			metadata: { result: {}, source: {} },
 		});
@@ -182,14 +179,14 @@ describe('convert', () => {
 			handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
 		});
 		expect(done.pairedItem).toEqual({ item: 0 });
-		expect(fingerprint(await storedBytes(emulator, String(done.json.handle)))).toEqual(
+		expect(fingerprint(await storedBytes(fixture.emulator, String(done.json.handle)))).toEqual(
 			fingerprint(clip),
 		);
 	});
 
 	it("fails the item with Filestack's reason when the conversion fails", async () => {
-		emulator.faults.videoOutcome = 'failed';
-		const run = await harness.run({
+		fixture.emulator.faults.videoOutcome = 'failed';
+		const run = await fixture.harness.run({
 			nodes: [filestackNode({ resource: 'audioVideo', operation: 'convert', handle, ...QUICK })],
 		});
 
@@ -202,10 +199,10 @@ describe('convert', () => {
 	});
 
 	it('gives up after the timeout, naming the conversion and the status URL to resume from', async () => {
-		emulator.faults.videoOutcome = 'stall';
-		const statusUrl = `${emulator.url}/video_convert/${handle}`;
+		fixture.emulator.faults.videoOutcome = 'stall';
+		const statusUrl = `${fixture.emulator.url}/video_convert/${handle}`;
 		const started = Date.now();
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'audioVideo',
@@ -229,8 +226,8 @@ describe('convert', () => {
 		);
 
 		// The conversion goes on at Filestack: Get Status on that URL finds it done later.
-		emulator.faults.videoOutcome = 'completed';
-		const resumed = await harness.run({
+		fixture.emulator.faults.videoOutcome = 'completed';
+		const resumed = await fixture.harness.run({
 			nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
 		});
 		expect(resumed.output('Filestack')[0].json).toMatchObject({
@@ -243,12 +240,12 @@ describe('convert', () => {
 
 describe('get status', () => {
 	it('reports a conversion still running, without a file yet', async () => {
-		emulator.faults.videoPollsUntilDone = 5;
-		const statusUrl = `${emulator.url}/video_convert=preset:h264/${handle}`;
-		await harness.run({
+		fixture.emulator.faults.videoPollsUntilDone = 5;
+		const statusUrl = `${fixture.emulator.url}/video_convert=preset:h264/${handle}`;
+		await fixture.harness.run({
 			nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
 		});
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source([{ json: { n: 1 } }, { json: { n: 2 } }]),
 				filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl }),

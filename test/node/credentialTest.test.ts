@@ -45,6 +45,9 @@ const starts = () =>
 			signed: (body as { signature?: unknown } | undefined)?.signature !== undefined,
 		}));
 
+const UNSIGNED_START = { path: '/multipart/start', signed: false };
+const SIGNED_START = { path: '/multipart/start', signed: true };
+
 /** Every credential value and what could be derived from it: none may be shown. */
 function expectNothingSecretIn(message: string): void {
 	for (const value of [OPEN_KEY, SECURED_KEY, SECRET, WRONG_SECRET, UNKNOWN_KEY]) {
@@ -79,7 +82,7 @@ it('passes for a known API key of an app without security, with one unsigned sta
 		status: 'OK',
 		message: 'Filestack accepts the API key (security is off for this application)',
 	});
-	expect(starts()).toEqual([{ path: '/multipart/start', signed: false }]);
+	expect(starts()).toEqual([UNSIGNED_START]);
 });
 
 it('says the API key is not known to Filestack, without showing it', async () => {
@@ -89,14 +92,14 @@ it('says the API key is not known to Filestack, without showing it', async () =>
 		/^The API key is not known to Filestack \(Multipart start failed with HTTP 400: .*\)\. Copy it from the top of the dashboard in the Filestack Developer Portal\.$/,
 	);
 	expectNothingSecretIn(result.message);
-	expect(starts()).toEqual([{ path: '/multipart/start', signed: false }]);
+	expect(starts()).toEqual([UNSIGNED_START]);
 });
 
 it('says the API key is not known also when an app secret is set, before trying any signature', async () => {
 	const result = await test({ apiKey: UNKNOWN_KEY, appSecret: SECRET });
 	expect(result.message).toMatch(/^The API key is not known to Filestack /);
 	expectNothingSecretIn(result.message);
-	expect(starts()).toEqual([{ path: '/multipart/start', signed: false }]);
+	expect(starts()).toEqual([UNSIGNED_START]);
 });
 
 it('passes with the right app secret of a secured app: unsigned refused, signed accepted', async () => {
@@ -105,10 +108,7 @@ it('passes with the right app secret of a secured app: unsigned refused, signed 
 		status: 'OK',
 		message: 'Filestack accepts the API key and the requests signed with the App Secret',
 	});
-	expect(starts()).toEqual([
-		{ path: '/multipart/start', signed: false },
-		{ path: '/multipart/start', signed: true },
-	]);
+	expect(starts()).toEqual([UNSIGNED_START, SIGNED_START]);
 	expectNothingSecretIn(result.message);
 });
 
@@ -119,10 +119,7 @@ it('says the app secret does not match when Filestack refuses its signatures', a
 		message:
 			'The App Secret does not match: Filestack refuses the requests signed with it. Copy it again from the Developer Portal (Security → App Secret).',
 	});
-	expect(starts()).toEqual([
-		{ path: '/multipart/start', signed: false },
-		{ path: '/multipart/start', signed: true },
-	]);
+	expect(starts()).toEqual([UNSIGNED_START, SIGNED_START]);
 	expectNothingSecretIn(result.message);
 });
 
@@ -143,10 +140,7 @@ it('passes when security is off but an app secret is set, and says the secret is
 		message:
 			'Filestack accepts the API key. Security is off for this application, so the App Secret is not needed (requests are signed with it all the same)',
 	});
-	expect(starts()).toEqual([
-		{ path: '/multipart/start', signed: false },
-		{ path: '/multipart/start', signed: true },
-	]);
+	expect(starts()).toEqual([UNSIGNED_START, SIGNED_START]);
 });
 
 it('says Filestack cannot be reached, with the URL it tried', async () => {

@@ -198,3 +198,28 @@ describe("Filestack's and S3's escaped error text", () => {
 		);
 	});
 });
+
+describe('an operation the node does not have (a workflow saved by a later version, or edited by hand)', () => {
+	it.each([
+		['file', 'frobnicate', 'The operation "frobnicate" of "File" is not known'],
+		['toString', 'call', 'The resource "toString" is not known'],
+	])(
+		'%s → %s fails each item with its index, or gives error items with Continue On Fail',
+		async (resource, operation, text) => {
+			const message = (item: number) => `${text} [item ${item}]`;
+			const node = (onError?: NodeSpec['onError']): NodeSpec => ({
+				...filestackNode({ resource, operation }),
+				...(onError ? { onError } : {}),
+			});
+			const twoItems = source([{ json: { n: 0 } }, { json: { n: 1 } }]);
+
+			const error = failure(await harness.run({ nodes: [twoItems, node()] }));
+			expect(error.message).toBe(message(0));
+
+			const run = await harness.run({ nodes: [twoItems, node('continueRegularOutput')] });
+			const items = run.output('Filestack');
+			expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
+			expect(items.map(({ json }) => json)).toEqual([{ error: message(0) }, { error: message(1) }]);
+		},
+	);
+});

@@ -1,8 +1,7 @@
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness, NodeSpec, WorkflowRun } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, pairedItems, Seeder, startSite, visibleText } from './support';
+import type { NodeSpec, WorkflowRun } from '../harness';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
+import type { EmulatedApp } from './support';
+import { pairedItems, visibleText, useNodeFixture } from './support';
 
 // How the node fails: the message names the item and the cause, "continue on fail" turns a failing item into an
 // error item paired with it while the others go on, and the app secret of the credential never shows.
@@ -10,33 +9,19 @@ const SECRET = 'errors-app-secret-never-shown';
 const APP: EmulatedApp = { apiKey: 'ERRORS_KEY', appSecret: SECRET };
 const UNKNOWN_HANDLE = 'AAAAAAAAAAAAAAAAAAAA';
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
+const fixture = useNodeFixture({ apps: [APP], site: {} });
 let handle: string;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	site = await startSite({});
-	handle = (await seeder.store(APP, Buffer.from('the one good file\n'), 'good.txt', 'text/plain'))
+	handle = (await fixture.seeder.store(APP, 'the one good file\n', 'good.txt', 'text/plain'))
 		.handle;
 });
 
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-});
-
-afterEach(() => emulator.faults.reset());
+afterEach(() => fixture.emulator.faults.reset());
 
 /** Runs a workflow; whatever happens, nothing it shows may contain the app secret. */
 async function run(nodes: NodeSpec[]): Promise<WorkflowRun> {
-	const result = await harness.run({ nodes });
+	const result = await fixture.harness.run({ nodes });
 	expect(visibleText(result)).not.toContain(SECRET);
 	return result;
 }
@@ -67,14 +52,14 @@ const download = (
 
 describe('the message names the item and the cause', () => {
 	it('a handle that is not one, refused before any request', async () => {
-		const first = emulator.requests.length;
+		const first = fixture.emulator.requests.length;
 		const error = failure(await run([source([{ json: { handle: 'not a handle!' } }]), download()]));
 
 		expect(error.name).toBe('NodeOperationError');
 		expect(error.message).toBe(
 			'"not a handle!" is not a Filestack handle (the last part of a file\'s URL) (File → Download) [item 0]',
 		);
-		expect(emulator.requests.length).toBe(first);
+		expect(fixture.emulator.requests.length).toBe(first);
 	});
 
 	it('an input item without the binary field to upload', async () => {
@@ -104,7 +89,7 @@ describe('the message names the item and the cause', () => {
 	});
 
 	it('a bad parameter in the typed task list, refused before any request', async () => {
-		const first = emulator.requests.length;
+		const first = fixture.emulator.requests.length;
 		const error = failure(
 			await run([
 				filestackNode({
@@ -121,7 +106,7 @@ describe('the message names the item and the cause', () => {
 		expect(error.message).toBe(
 			'Task "resize": parameter "width" must be an integer from 1 to 10000 (got -5) (Transformation → Transform) [item 0]',
 		);
-		expect(emulator.requests.length).toBe(first);
+		expect(fixture.emulator.requests.length).toBe(first);
 	});
 
 	it.each([
@@ -174,7 +159,7 @@ describe('the message names the item and the cause', () => {
 	});
 
 	it('a URL Filestack cannot fetch', async () => {
-		const missing = `${site.url}/missing.csv`;
+		const missing = `${fixture.site.url}/missing.csv`;
 		const error = failure(
 			await run([filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: missing })]),
 		);
@@ -187,7 +172,7 @@ describe('the message names the item and the cause', () => {
 	});
 
 	it('a refusal Filestack gives for no reason the node can see (HTTP 400)', async () => {
-		emulator.faults.failNext('metadata', 1, 400);
+		fixture.emulator.faults.failNext('metadata', 1, 400);
 		const error = failure(
 			await run([filestackNode({ resource: 'file', operation: 'getMetadata', handle })]),
 		);
@@ -198,15 +183,15 @@ describe('the message names the item and the cause', () => {
 	});
 
 	it('is not raised for a passing server failure, which is tried again', async () => {
-		emulator.faults.failNext('download', 1, 503);
-		const first = emulator.requests.length;
+		fixture.emulator.faults.failNext('download', 1, 503);
+		const first = fixture.emulator.requests.length;
 		const result = await run([download({ handle })]);
 
 		expect(result.status).toBe('success');
 		expect((await binaryBuffer(result.output('Filestack')[0])).toString()).toBe(
 			'the one good file\n',
 		);
-		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual([
+		expect(fixture.emulator.requests.slice(first).map(({ route }) => route)).toEqual([
 			'download',
 			'download',
 		]);
@@ -260,11 +245,11 @@ describe('continue on fail', () => {
 	});
 
 	it('without it, stops at the first failing item', async () => {
-		const first = emulator.requests.length;
+		const first = fixture.emulator.requests.length;
 		const error = failure(await run([mixedItems(), download()]));
 
 		expect(error.message).toBe(notFound);
-		expect(emulator.requests.slice(first).map(({ route }) => route)).toEqual([
+		expect(fixture.emulator.requests.slice(first).map(({ route }) => route)).toEqual([
 			'download',
 			'download',
 		]);

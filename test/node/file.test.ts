@@ -1,19 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { startEmulator, type Emulator } from '../emulator';
 import { intelligenceResult } from '../emulator/intelligence';
 import { syntheticPng } from '../emulator/png';
 import type { Harness, NodeSpec } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
+import { startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, pairedItems, storedBytes, useNodeFixture } from './support';
 
 // Every operation of the "file" resource, run through n8n-core against the emulator (memory binary mode).
 const OPEN: EmulatedApp = { apiKey: 'FILE_OPEN_KEY' };
@@ -26,34 +19,18 @@ const SITE_FILES = {
 	'/logo.png': { type: 'image/png', body: syntheticPng(40, 20, 'logo') },
 };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
-
-beforeAll(async () => {
-	emulator = await startEmulator({
-		apps: [OPEN, SECURED, { apiKey: INGESTION.apiKey, intelligentIngestion: true }],
-	});
-	harness = await createHarness({ credentials: credentialsFor(emulator, OPEN) });
-	seeder = new Seeder(emulator);
-	site = await startSite(SITE_FILES);
+const fixture = useNodeFixture({
+	apps: [OPEN, SECURED, { apiKey: INGESTION.apiKey, intelligentIngestion: true }],
+	site: SITE_FILES,
 });
 
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-});
+afterEach(async () => await fixture.emulator.reset());
 
-afterEach(async () => await emulator.reset());
-
-const secured = () => ({ credentials: credentialsFor(emulator, SECURED) });
+const secured = () => ({ credentials: credentialsFor(fixture.emulator, SECURED) });
 
 /** A run of `nodes` that must succeed; the Filestack node's output. */
 async function outputOf(nodes: NodeSpec[], options: Parameters<Harness['run']>[1] = {}) {
-	const run = await harness.run({ nodes }, options);
+	const run = await fixture.harness.run({ nodes }, options);
 	expect(run.error?.message).toBeUndefined();
 	return run.output('Filestack');
 }
@@ -78,7 +55,7 @@ describe('upload', () => {
 		]);
 
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		const starts = fixture.emulator.requests.filter(({ route }) => route === 'start');
 		expect(starts.map(({ body }) => (body as { filename: string }).filename)).toEqual(
 			files.map(({ name }) => name),
 		);
@@ -86,13 +63,13 @@ describe('upload', () => {
 			const handle = String(json.handle);
 			expect(json).toMatchObject({
 				handle: expect.stringMatching(/^[A-Za-z0-9]{20}$/),
-				url: `${emulator.url}/${handle}`,
+				url: `${fixture.emulator.url}/${handle}`,
 				filename: files[index].name,
 				size: files[index].content.length,
 				mimetype: files[index].type,
 				status: 'Stored',
 			});
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+			expect(fingerprint(await storedBytes(fixture.emulator, handle))).toEqual(
 				fingerprint(files[index].content),
 			);
 		}
@@ -127,7 +104,7 @@ describe('upload', () => {
 		const handle = String(json.handle);
 		expect(json).toEqual({
 			handle,
-			url: `${emulator.url}/${handle}`,
+			url: `${fixture.emulator.url}/${handle}`,
 			filename: 'invoice-42.pdf',
 			size: content.length,
 			mimetype: 'application/pdf',
@@ -137,12 +114,12 @@ describe('upload', () => {
 			upload_tags: { customer: 'acme', kind: 'invoice' },
 			workflows: ['wf-one', 'wf-two'],
 		});
-		expect(emulator.files.get(handle)).toMatchObject({
+		expect(fixture.emulator.files.get(handle)).toMatchObject({
 			region: 'eu-west-1',
 			access: 'private',
 			location: 's3',
 		});
-		expect(fingerprint(await storedBytes(emulator, handle))).toEqual(fingerprint(content));
+		expect(fingerprint(await storedBytes(fixture.emulator, handle))).toEqual(fingerprint(content));
 	});
 
 	it('uses Intelligent Ingestion when the application has it ("auto")', async () => {
@@ -152,7 +129,7 @@ describe('upload', () => {
 				source([{ binary: { data: bytes(content, 'clip.mov', 'video/quicktime') } }]),
 				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
 			],
-			{ credentials: credentialsFor(emulator, INGESTION) },
+			{ credentials: credentialsFor(fixture.emulator, INGESTION) },
 		);
 
 		expect(json).toMatchObject({
@@ -160,8 +137,8 @@ describe('upload', () => {
 			size: content.length,
 			mimetype: 'video/quicktime',
 		});
-		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(true);
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+		expect(fixture.emulator.requests.some(({ route }) => route === 'commit')).toBe(true);
+		expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 			fingerprint(content),
 		);
 	});
@@ -173,26 +150,26 @@ describe('upload', () => {
 			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
 		]);
 
-		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		const starts = fixture.emulator.requests.filter(({ route }) => route === 'start');
 		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true]);
-		expect(emulator.requests.some(({ route }) => route === 'commit')).toBe(false);
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+		expect(fixture.emulator.requests.some(({ route }) => route === 'commit')).toBe(false);
+		expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 			fingerprint(content),
 		);
 	});
 
 	it('starts again as a regular upload in "auto" when the application refuses to be asked', async () => {
-		emulator.apps.update(OPEN.apiKey, { refusesIntelligentIngestion: true });
+		fixture.emulator.apps.update(OPEN.apiKey, { refusesIntelligentIngestion: true });
 		const content = randomBytes(300_000);
 		const [{ json }] = await outputOf([
 			source([{ binary: { data: bytes(content, 'refused.bin') } }]),
 			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'auto' }),
 		]);
 
-		const starts = emulator.requests.filter(({ route }) => route === 'start');
+		const starts = fixture.emulator.requests.filter(({ route }) => route === 'start');
 		expect(starts.map(({ body }) => (body as { fii?: unknown }).fii)).toEqual([true, undefined]);
 		expect(json).toMatchObject({ filename: 'refused.bin', size: content.length });
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+		expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 			fingerprint(content),
 		);
 	});
@@ -211,10 +188,10 @@ describe('upload: what Filestack and storage receive through n8n', () => {
 					source([{ binary: { data: bytes(content, 'parts.bin') } }]),
 					filestackNode({ resource: 'file', operation: 'upload', intelligent }),
 				],
-				{ credentials: credentialsFor(emulator, app) },
+				{ credentials: credentialsFor(fixture.emulator, app) },
 			);
 
-			const puts = emulator.requests.filter(({ route }) => route === 'put');
+			const puts = fixture.emulator.requests.filter(({ route }) => route === 'put');
 			expect(puts.length).toBeGreaterThan(0);
 			for (const { headers, query } of puts) {
 				expect(headers['content-type']).toBeUndefined();
@@ -225,7 +202,7 @@ describe('upload: what Filestack and storage receive through n8n', () => {
 	);
 
 	it('repeats a complete answered 202 byte for byte, signed once', async () => {
-		emulator.faults.complete202Count = 2;
+		fixture.emulator.faults.complete202Count = 2;
 		const content = randomBytes(50_000);
 		const [{ json }] = await outputOf(
 			[
@@ -235,14 +212,14 @@ describe('upload: what Filestack and storage receive through n8n', () => {
 			secured(),
 		);
 
-		const completes = emulator.requests.filter(({ route }) => route === 'complete');
+		const completes = fixture.emulator.requests.filter(({ route }) => route === 'complete');
 		expect(completes).toHaveLength(3);
 		expect(completes[0].body).toMatchObject({
 			policy: expect.any(String),
 			signature: expect.any(String),
 		});
 		for (const again of completes.slice(1)) expect(again.rawBody).toBe(completes[0].rawBody);
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+		expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 			fingerprint(content),
 		);
 	});
@@ -252,8 +229,8 @@ describe('upload from URL', () => {
 	it('has Filestack store the file at each URL, in order', async () => {
 		const items = await outputOf([
 			source([
-				{ json: { address: `${site.url}/report.csv` } },
-				{ json: { address: `${site.url}/logo.png` } },
+				{ json: { address: `${fixture.site.url}/report.csv` } },
+				{ json: { address: `${fixture.site.url}/logo.png` } },
 			]),
 			filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: '={{ $json.address }}' }),
 		]);
@@ -263,12 +240,12 @@ describe('upload from URL', () => {
 		for (const [index, { json }] of items.entries()) {
 			const handle = String(json.handle);
 			expect(json).toMatchObject({
-				url: `${emulator.url}/${handle}`,
+				url: `${fixture.emulator.url}/${handle}`,
 				filename: index === 0 ? 'report.csv' : 'logo.png',
 				size: expected[index].body.length,
 				mimetype: expected[index].type,
 			});
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+			expect(fingerprint(await storedBytes(fixture.emulator, handle))).toEqual(
 				fingerprint(expected[index].body),
 			);
 		}
@@ -279,7 +256,7 @@ describe('upload from URL', () => {
 			filestackNode({
 				resource: 'file',
 				operation: 'uploadFromUrl',
-				url: `${site.url}/report.csv`,
+				url: `${fixture.site.url}/report.csv`,
 				storeOptions: { filename: 'visits.csv', path: 'imports/', container: 'reports' },
 			}),
 		]);
@@ -291,22 +268,22 @@ describe('upload from URL', () => {
 			key: `imports/${handle}_visits.csv`,
 			size: SITE_FILES['/report.csv'].body.length,
 		});
-		expect(emulator.files.get(handle)?.sourceUrl).toBe(`${site.url}/report.csv`);
+		expect(fixture.emulator.files.get(handle)?.sourceUrl).toBe(`${fixture.site.url}/report.csv`);
 	});
 });
 
 describe('download', () => {
 	it("puts each item's file into the binary field asked for and keeps the item's other binaries", async () => {
-		const text = await seeder.store(
+		const text = await fixture.seeder.store(
 			OPEN,
-			Buffer.from('hello from Filestack\n'),
+			'hello from Filestack\n',
 			'hello.txt',
 			'text/plain',
 		);
 		const image = syntheticPng(64, 32, 'download');
-		const png = await seeder.store(OPEN, image, 'stripes.png', 'image/png');
+		const png = await fixture.seeder.store(OPEN, image, 'stripes.png', 'image/png');
 		const originals = [Buffer.from('first original'), Buffer.from('second original')];
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source([
 					{
@@ -340,7 +317,7 @@ describe('download', () => {
 				mimeType: item.json.mimetype,
 			});
 			expect(fingerprint(await binaryBuffer(item, 'file'))).toEqual(
-				fingerprint(await storedBytes(emulator, handle)),
+				fingerprint(await storedBytes(fixture.emulator, handle)),
 			);
 			expect(item.binary?.original).toEqual(run.output('Source')[index].binary?.original);
 			expect(fingerprint(await binaryBuffer(item, 'original'))).toEqual(
@@ -365,7 +342,10 @@ describe('download', () => {
 				],
 				{
 					credentials: {
-						filestackApi: { ...credentialsFor(emulator, OPEN).filestackApi, cdnUrl: cdn.url },
+						filestackApi: {
+							...credentialsFor(fixture.emulator, OPEN).filestackApi,
+							cdnUrl: cdn.url,
+						},
 					},
 				},
 			);
@@ -379,12 +359,12 @@ describe('download', () => {
 	});
 
 	it('takes a whole Filestack URL as the handle', async () => {
-		const stored = await seeder.store(OPEN, Buffer.from('by URL'), 'by-url.txt', 'text/plain');
+		const stored = await fixture.seeder.store(OPEN, 'by URL', 'by-url.txt', 'text/plain');
 		const [item] = await outputOf([
 			filestackNode({
 				resource: 'file',
 				operation: 'download',
-				handle: `${emulator.url}/${stored.handle}`,
+				handle: `${fixture.emulator.url}/${stored.handle}`,
 			}),
 		]);
 
@@ -396,8 +376,8 @@ describe('download', () => {
 describe('get metadata', () => {
 	it("answers Filestack's default attributes of the file of each item", async () => {
 		const files = [
-			await seeder.store(OPEN, Buffer.from('metadata'), 'meta.txt', 'text/plain'),
-			await seeder.store(OPEN, syntheticPng(8, 8, 'meta'), 'meta.png', 'image/png'),
+			await fixture.seeder.store(OPEN, 'metadata', 'meta.txt', 'text/plain'),
+			await fixture.seeder.store(OPEN, syntheticPng(8, 8, 'meta'), 'meta.png', 'image/png'),
 		];
 		const items = await outputOf([
 			source(files.map(({ handle }) => ({ json: { handle } }))),
@@ -407,7 +387,7 @@ describe('get metadata', () => {
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(items.map(({ json }) => json)).toEqual(
 			files.map(({ handle }) => {
-				const record = emulator.files.get(handle)!;
+				const record = fixture.emulator.files.get(handle)!;
 				return {
 					handle,
 					size: record.size,
@@ -429,7 +409,7 @@ describe('get metadata', () => {
 
 	it('answers the attributes chosen, such as checksums and image dimensions', async () => {
 		const image = syntheticPng(48, 30, 'metadata');
-		const stored = await seeder.store(OPEN, image, 'image.png', 'image/png');
+		const stored = await fixture.seeder.store(OPEN, image, 'image.png', 'image/png');
 		const [{ json }] = await outputOf([
 			filestackNode({
 				resource: 'file',
@@ -453,7 +433,7 @@ describe('delete', () => {
 	it('deletes the file of each item and leaves the others', async () => {
 		const [first, second, kept] = await Promise.all(
 			['one', 'two', 'kept'].map(
-				async (name) => await seeder.store(SECURED, Buffer.from(name), `${name}.txt`),
+				async (name) => await fixture.seeder.store(SECURED, Buffer.from(name), `${name}.txt`),
 			),
 		);
 		const items = await outputOf(
@@ -469,16 +449,18 @@ describe('delete', () => {
 			{ handle: second.handle, deleted: true },
 		]);
 		expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }]);
-		expect(emulator.files.has(first.handle) || emulator.files.has(second.handle)).toBe(false);
-		expect(emulator.files.has(kept.handle)).toBe(true);
+		expect(
+			fixture.emulator.files.has(first.handle) || fixture.emulator.files.has(second.handle),
+		).toBe(false);
+		expect(fixture.emulator.files.has(kept.handle)).toBe(true);
 	});
 });
 
 describe('overwrite', () => {
 	it('replaces the content of each file with the binary of its item, keeping the handles', async () => {
 		const handles = [
-			(await seeder.store(SECURED, Buffer.from('version 1'), 'doc.txt', 'text/plain')).handle,
-			(await seeder.store(SECURED, Buffer.from('old data'), 'data.bin')).handle,
+			(await fixture.seeder.store(SECURED, 'version 1', 'doc.txt', 'text/plain')).handle,
+			(await fixture.seeder.store(SECURED, 'old data', 'data.bin')).handle,
 		];
 		const replacements = [randomBytes(20_000), Buffer.from('new data')];
 		const items = await outputOf(
@@ -507,14 +489,14 @@ describe('overwrite', () => {
 			[handles[1], replacements[1].length, 'data.bin'],
 		]);
 		for (const [n, handle] of handles.entries()) {
-			expect(fingerprint(await storedBytes(emulator, handle))).toEqual(
+			expect(fingerprint(await storedBytes(fixture.emulator, handle))).toEqual(
 				fingerprint(replacements[n]),
 			);
 		}
 	});
 
 	it('replaces the content with what Filestack fetches from a URL', async () => {
-		const stored = await seeder.store(SECURED, Buffer.from('old logo'), 'logo.png', 'image/png');
+		const stored = await fixture.seeder.store(SECURED, 'old logo', 'logo.png', 'image/png');
 		const [{ json }] = await outputOf(
 			[
 				filestackNode({
@@ -522,7 +504,7 @@ describe('overwrite', () => {
 					operation: 'overwrite',
 					handle: stored.handle,
 					contentSource: 'url',
-					url: `${site.url}/logo.png`,
+					url: `${fixture.site.url}/logo.png`,
 				}),
 			],
 			secured(),
@@ -533,13 +515,13 @@ describe('overwrite', () => {
 			size: SITE_FILES['/logo.png'].body.length,
 			mimetype: 'image/png',
 		});
-		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(
+		expect(fingerprint(await storedBytes(fixture.emulator, stored.handle))).toEqual(
 			fingerprint(SITE_FILES['/logo.png'].body),
 		);
 	});
 
 	it('has Filestack decode base64 content when asked', async () => {
-		const stored = await seeder.store(SECURED, Buffer.from('old'), 'data.bin');
+		const stored = await fixture.seeder.store(SECURED, 'old', 'data.bin');
 		const content = randomBytes(3000);
 		await outputOf(
 			[
@@ -554,7 +536,9 @@ describe('overwrite', () => {
 			secured(),
 		);
 
-		expect(fingerprint(await storedBytes(emulator, stored.handle))).toEqual(fingerprint(content));
+		expect(fingerprint(await storedBytes(fixture.emulator, stored.handle))).toEqual(
+			fingerprint(content),
+		);
 	});
 });
 
@@ -567,7 +551,8 @@ describe('intelligence', () => {
 		const images = [syntheticPng(32, 32, `${task}-a`), syntheticPng(32, 32, `${task}-b`)];
 		const handles = await Promise.all(
 			images.map(
-				async (image, n) => (await seeder.store(SECURED, image, `${n}.png`, 'image/png')).handle,
+				async (image, n) =>
+					(await fixture.seeder.store(SECURED, image, `${n}.png`, 'image/png')).handle,
 			),
 		);
 		const items = await outputOf(

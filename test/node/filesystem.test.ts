@@ -5,20 +5,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import {
-	binarySha256,
-	createHarness,
-	file,
-	filestackNode,
-	sha256,
-	sha256OfFile,
-	source,
-} from '../harness';
+import { binarySha256, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
 import { deterministicBytes, digestOf } from '../harness/deterministicBytes';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, MiB, pairedItems, Seeder, startSite } from './support';
+import type { EmulatedApp } from './support';
+import { MiB, pairedItems, useNodeFixture } from './support';
 
 // n8n's filesystem binary mode (its own test file: the mode is fixed once n8n-core has started). Binaries have an
 // `id` there: uploads stream them from n8n's store, downloads stream into it, so memory stays flat for any size.
@@ -29,36 +19,24 @@ const BIG_SEED = 42;
 /** How much the process may grow while downloading the big file: far less than the file. */
 const MEMORY_BUDGET = 100 * MiB;
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
-let scratch: string;
-
-beforeAll(async () => {
-	scratch = await mkdtemp(join(tmpdir(), 'filestack-node-fs-'));
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({
-		binaryMode: 'filesystem',
-		credentials: credentialsFor(emulator, APP),
-	});
-	seeder = new Seeder(emulator);
-	site = await startSite({
+const fixture = useNodeFixture({
+	apps: [APP],
+	binaryMode: 'filesystem',
+	site: {
 		'/big.bin': {
 			type: 'application/octet-stream',
 			size: BIG_SIZE,
 			bytes: () => deterministicBytes(BIG_SIZE, BIG_SEED),
 		},
-	});
+	},
+});
+let scratch: string;
+
+beforeAll(async () => {
+	scratch = await mkdtemp(join(tmpdir(), 'filestack-node-fs-'));
 });
 
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-	await rm(scratch, { recursive: true, force: true });
-});
+afterAll(async () => await rm(scratch, { recursive: true, force: true }));
 
 /** A file of deterministic bytes on disk, written piece by piece. */
 async function fileOf(name: string, size: number, seed: number): Promise<string> {
@@ -69,7 +47,7 @@ async function fileOf(name: string, size: number, seed: number): Promise<string>
 
 it('uploads binaries that n8n holds in its store, streamed from there, byte for byte and in order', async () => {
 	const paths = [await fileOf('a.bin', 9 * MiB + 3, 1), await fileOf('b.mp4', 300_001, 2)];
-	const run = await harness.run({
+	const run = await fixture.harness.run({
 		nodes: [
 			source([
 				{ binary: { data: file(paths[0]) } },
@@ -90,7 +68,7 @@ it('uploads binaries that n8n holds in its store, streamed from there, byte for 
 		['b.mp4', 300_001, 'video/mp4'],
 	]);
 	for (const [index, { json }] of items.entries()) {
-		const stored = emulator.files.get(String(json.handle))!;
+		const stored = fixture.emulator.files.get(String(json.handle))!;
 		expect(await sha256(Readable.from(stored.content.bytes()))).toBe(
 			await sha256OfFile(paths[index]),
 		);
@@ -98,24 +76,24 @@ it('uploads binaries that n8n holds in its store, streamed from there, byte for 
 });
 
 it('overwrites a file with a binary streamed from the store', async () => {
-	const handle = (await seeder.store(APP, Buffer.from('old content'), 'doc.bin')).handle;
+	const handle = (await fixture.seeder.store(APP, 'old content', 'doc.bin')).handle;
 	const path = await fileOf('new.bin', 6 * MiB + 1, 3);
-	await harness.run({
+	await fixture.harness.run({
 		nodes: [
 			source([{ binary: { data: file(path) } }]),
 			filestackNode({ resource: 'file', operation: 'overwrite', handle }),
 		],
 	});
 
-	const stored = emulator.files.get(handle)!;
+	const stored = fixture.emulator.files.get(handle)!;
 	expect(stored.size).toBe(6 * MiB + 1);
 	expect(await sha256(Readable.from(stored.content.bytes()))).toBe(await sha256OfFile(path));
 });
 
 it(`downloads a file of ${Math.round(BIG_SIZE / MiB)} MiB into the store with flat memory`, async () => {
 	// Filestack fetches the file from the site as it is produced: it is never whole in memory, here or there.
-	const { handle } = await seeder.client(APP).uploadFromUrl(`${site.url}/big.bin`);
-	expect(emulator.files.get(handle)?.size).toBe(BIG_SIZE);
+	const { handle } = await fixture.seeder.client(APP).uploadFromUrl(`${fixture.site.url}/big.bin`);
+	expect(fixture.emulator.files.get(handle)?.size).toBe(BIG_SIZE);
 
 	const baseline = process.memoryUsage.rss();
 	let peak = baseline;
@@ -127,7 +105,7 @@ it(`downloads a file of ${Math.round(BIG_SIZE / MiB)} MiB into the store with fl
 	const started = Date.now();
 	let run;
 	try {
-		run = await harness.run({
+		run = await fixture.harness.run({
 			nodes: [filestackNode({ resource: 'file', operation: 'download', handle })],
 		});
 	} finally {

@@ -5,45 +5,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 
-import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import {
-	binarySha256,
-	createHarness,
-	file,
-	filestackNode,
-	sha256,
-	sha256OfFile,
-	source,
-} from '../harness';
+import { useNodeFixture } from './support';
+import { binarySha256, file, filestackNode, sha256, sha256OfFile, source } from '../harness';
 
 // The harness in n8n's filesystem binary mode (its own test file: the mode is fixed once n8n-core has started).
 const API_KEY = 'HARNESS_FS_KEY';
 const MiB = 1024 * 1024;
 
-let emulator: Emulator;
-let harness: Harness;
+const fixture = useNodeFixture({ apps: [{ apiKey: API_KEY }], binaryMode: 'filesystem' });
 let scratch: string;
 
 beforeAll(async () => {
 	scratch = await mkdtemp(join(tmpdir(), 'harness-fs-'));
-	emulator = await startEmulator({ apps: [{ apiKey: API_KEY }] });
-	harness = await createHarness({
-		binaryMode: 'filesystem',
-		credentials: {
-			filestackApi: {
-				apiKey: API_KEY,
-				...emulatorEndpoints(emulator.url),
-			},
-		},
-	});
 });
 
-afterAll(async () => {
-	await harness.close();
-	await emulator.close();
-	await rm(scratch, { recursive: true, force: true });
-});
+afterAll(async () => await rm(scratch, { recursive: true, force: true }));
 
 /** A file of pseudo-random bytes, written in 1 MiB chunks. */
 async function randomFile(name: string, size: number): Promise<string> {
@@ -57,7 +33,7 @@ async function randomFile(name: string, size: number): Promise<string> {
 
 it("stores the source file in n8n's binary data folder and uploads it from there, in several parts", async () => {
 	const path = await randomFile('video.bin', 12 * MiB + 3);
-	const run = await harness.run({
+	const run = await fixture.harness.run({
 		nodes: [
 			source([{ binary: { data: file(path, { mimeType: 'video/mp4' }) } }]),
 			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off' }),
@@ -71,10 +47,10 @@ it("stores the source file in n8n's binary data folder and uploads it from there
 		id: expect.stringMatching(/^filesystem-v2:/),
 		fileName: 'video.bin',
 	});
-	const stored = emulator.files.get(String(run.output('Filestack')[0].json.handle));
+	const stored = fixture.emulator.files.get(String(run.output('Filestack')[0].json.handle));
 	expect(stored).toMatchObject({ size: 12 * MiB + 3, mimetype: 'video/mp4' });
 	expect(await sha256(await stored!.content.read())).toBe(await sha256OfFile(path));
-	const partPuts = emulator.requests.filter(({ method }) => method === 'PUT');
+	const partPuts = fixture.emulator.requests.filter(({ method }) => method === 'PUT');
 	expect(partPuts.length).toBeGreaterThan(1);
 });
 
@@ -82,7 +58,7 @@ it('puts a downloaded file into binary storage, with an id, and reads it back as
 	const content = randomBytes(300 * 1024);
 	const path = join(scratch, 'photo.jpg');
 	await pipeline([content], createWriteStream(path));
-	const upload = await harness.run({
+	const upload = await fixture.harness.run({
 		nodes: [
 			source([{ binary: { data: file(path, { mimeType: 'image/jpeg' }) } }]),
 			filestackNode({ resource: 'file', operation: 'upload' }),
@@ -90,7 +66,7 @@ it('puts a downloaded file into binary storage, with an id, and reads it back as
 	});
 	const handle = String(upload.output('Filestack')[0].json.handle);
 
-	const download = await harness.run({
+	const download = await fixture.harness.run({
 		nodes: [filestackNode({ resource: 'file', operation: 'download', handle })],
 	});
 	const [item] = download.output('Filestack');

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 
 import { emulatorEndpoints, startEmulator, type Emulator } from '../emulator';
 import type { Harness } from '../harness';
@@ -12,6 +12,7 @@ import {
 	sha256,
 	source,
 } from '../harness';
+import { webhookSignature } from '../support/signatures';
 
 // The harness itself, in n8n's default (memory) binary mode, on the package as built into dist/.
 const API_KEY = 'HARNESS_KEY';
@@ -123,10 +124,9 @@ describe('calling a webhook trigger', () => {
 	const trigger = { name: 'Trigger', type: FILESTACK_TRIGGER_NODE_TYPE };
 	const signed = (body: string, secret = WEBHOOK_SECRET) => {
 		const timestamp = String(Math.floor(Date.now() / 1000));
-		const signature = createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 		return {
 			'FS-Timestamp': timestamp,
-			'FS-Signature': signature,
+			'FS-Signature': webhookSignature(secret, timestamp, body),
 			'Content-Type': 'application/json',
 		};
 	};

@@ -1,31 +1,18 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { mostAtOnce, startEmulator, type Emulator } from '../emulator';
-import type { Harness, NodeSpec } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
+import { mostAtOnce } from '../emulator';
+import type { NodeSpec } from '../harness';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
 import type { EmulatedApp } from './support';
-import { credentialsFor, pairedItems, Seeder, storedBytes } from './support';
+import { pairedItems, storedBytes, useNodeFixture } from './support';
 
 // Items at Once, through n8n-core against the emulator: items side by side, the output as an item-by-item run
 // gives it, failures as Continue On Fail wants them, one back-off for all items, and Stop stopping them all.
 const APP: EmulatedApp = { apiKey: 'ITEMS_AT_ONCE_KEY' };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-});
-afterAll(async () => {
-	seeder.close();
-	await harness.close();
-	await emulator.close();
-});
-afterEach(async () => await emulator.reset());
+const fixture = useNodeFixture({ apps: [APP] });
+afterEach(async () => await fixture.emulator.reset());
 
 /** Distinct content per item, of distinct sizes. */
 const contentOf = (index: number) =>
@@ -41,10 +28,10 @@ async function metadataItems(count: number, unknown: number[] = []) {
 	for (let index = 0; index < count; index++) {
 		const handle = unknown.includes(index)
 			? `NoSuchHandle${index}`
-			: (await seeder.store(APP, contentOf(index), `file-${index}.bin`)).handle;
+			: (await fixture.seeder.store(APP, contentOf(index), `file-${index}.bin`)).handle;
 		items.push({ json: { handle, index } });
 	}
-	seeded = emulator.requests.length;
+	seeded = fixture.emulator.requests.length;
 	return items;
 }
 
@@ -61,18 +48,18 @@ const getMetadata = (parameters: object = {}, onError?: NodeSpec['onError']): No
 /** Requests before this index stored the test's files. */
 let seeded = 0;
 beforeEach(() => (seeded = 0));
-const requestsOfTheRun = () => emulator.requests.slice(seeded);
+const requestsOfTheRun = () => fixture.emulator.requests.slice(seeded);
 const metadataRequests = () => requestsOfTheRun().filter(({ route }) => route === 'metadata');
 
 test.each([1, 4])(
 	'uploads 12 items at %d at once: the output in input order, each item paired with its input and stored with its bytes',
 	async (itemsAtOnce) => {
-		emulator.faults.delayMs = 30;
+		fixture.emulator.faults.delayMs = 30;
 		const inputs = Array.from({ length: 12 }, (_, index) => ({
 			json: { index },
 			binary: { data: bytes(contentOf(index), `file-${index}.bin`) },
 		}));
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source(inputs),
 				filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off', itemsAtOnce }),
@@ -86,10 +73,10 @@ test.each([1, 4])(
 			inputs.map((_, index) => `file-${index}.bin`),
 		);
 		for (const [index, { json }] of items.entries())
-			expect((await storedBytes(emulator, String(json.handle))).equals(contentOf(index))).toBe(
-				true,
-			);
-		const most = mostAtOnce(emulator.requests);
+			expect(
+				(await storedBytes(fixture.emulator, String(json.handle))).equals(contentOf(index)),
+			).toBe(true);
+		const most = mostAtOnce(fixture.emulator.requests);
 		if (itemsAtOnce === 1) expect(most).toBe(1);
 		else expect(most).toBeGreaterThan(1);
 		expect(most).toBeLessThanOrEqual(itemsAtOnce);
@@ -98,7 +85,7 @@ test.each([1, 4])(
 
 test('with Continue On Fail, a failing item becomes its error item in its place, paired, and the others go on', async () => {
 	const inputs = await metadataItems(6, [1, 4]);
-	const run = await harness.run({
+	const run = await fixture.harness.run({
 		nodes: [source(inputs), getMetadata({ itemsAtOnce: 3 }, 'continueRegularOutput')],
 	});
 	const items = run.output('Filestack');
@@ -118,8 +105,10 @@ test('with Continue On Fail, a failing item becomes its error item in its place,
 
 test('without Continue On Fail, the node fails with the first failing item in input order, and starts no item after it', async () => {
 	const inputs = await metadataItems(10, [3, 5]);
-	emulator.faults.delayMs = 20;
-	const run = await harness.run({ nodes: [source(inputs), getMetadata({ itemsAtOnce: 2 })] });
+	fixture.emulator.faults.delayMs = 20;
+	const run = await fixture.harness.run({
+		nodes: [source(inputs), getMetadata({ itemsAtOnce: 2 })],
+	});
 
 	expect(run.status).toBe('error');
 	expect(run.nodeError('Filestack')?.message).toMatch(/\(File → Get Metadata\) \[item 3\]$/);
@@ -130,11 +119,52 @@ test('without Continue On Fail, the node fails with the first failing item in in
 	expect(asked.some((path) => path.includes(String(inputs[6].json.handle)))).toBe(false);
 });
 
+test('the failure that fails the node names the later items that were done beside it', async () => {
+	const inputs = [
+		{ json: { index: 0 } },
+		...[1, 2, 3].map((index) => ({
+			json: { index },
+			binary: { data: bytes(contentOf(index), `file-${index}.bin`) },
+		})),
+	];
+	const run = await fixture.harness.run({
+		nodes: [
+			source(inputs),
+			filestackNode({ resource: 'file', operation: 'upload', intelligent: 'off', itemsAtOnce: 4 }),
+		],
+	});
+
+	const error = run.nodeError('Filestack')!;
+	expect(error.message).toMatch(/\(File → Upload\) \[item 0\]$/);
+	expect(error.description).toMatch(
+		/ Items done beside it \(Items at Once\), which running the workflow again repeats: 1, 2, 3\.$/,
+	);
+	expect(fixture.emulator.files.size).toBe(3);
+});
+
+test('a credential all items share fails each item with an error of its own', async () => {
+	const inputs = await metadataItems(3);
+	const run = await fixture.harness.run(
+		{ nodes: [source(inputs), getMetadata({ itemsAtOnce: 3 }, 'continueRegularOutput')] },
+		{ credentials: {} },
+	);
+	const items = run.output('Filestack');
+
+	expect(pairedItems(items)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	for (const [index, { json }] of items.entries()) {
+		expect(json.error).toMatch(
+			new RegExp(`^[^()]+ \\(File → Get Metadata\\) \\[item ${index}\\]$`),
+		);
+	}
+});
+
 test('a 429 holds back every item, not only the one that drew it', async () => {
 	const inputs = await metadataItems(12);
-	emulator.faults.delayMs = 50;
-	emulator.faults.failNext('metadata', 1, 429);
-	const run = await harness.run({ nodes: [source(inputs), getMetadata({ itemsAtOnce: 4 })] });
+	fixture.emulator.faults.delayMs = 50;
+	fixture.emulator.faults.failNext('metadata', 1, 429);
+	const run = await fixture.harness.run({
+		nodes: [source(inputs), getMetadata({ itemsAtOnce: 4 })],
+	});
 	expect(run.error?.message).toBeUndefined();
 	expect(run.output('Filestack')).toHaveLength(12);
 
@@ -155,7 +185,7 @@ test.each([
 	'Items at Once of %s fails every item, naming the parameter, before any request',
 	async (itemsAtOnce, message) => {
 		const inputs = await metadataItems(2);
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [source(inputs), getMetadata({ itemsAtOnce }, 'continueRegularOutput')],
 		});
 		const items = run.output('Filestack');
@@ -170,8 +200,8 @@ test.each([
 
 test('Stop ends the items in flight and starts none of the others', async () => {
 	const inputs = await metadataItems(12);
-	emulator.faults.delayMs = 400;
-	const run = await harness.run(
+	fixture.emulator.faults.delayMs = 400;
+	const run = await fixture.harness.run(
 		{ nodes: [source(inputs), getMetadata({ itemsAtOnce: 4 })] },
 		{ stop: sleep(150) },
 	);
@@ -184,8 +214,8 @@ test('Stop ends the items in flight and starts none of the others', async () => 
 test('a download keeps its bytes with many items at once', async () => {
 	const stored = [];
 	for (let index = 0; index < 8; index++)
-		stored.push(await seeder.store(APP, contentOf(index), `file-${index}.bin`));
-	const run = await harness.run({
+		stored.push(await fixture.seeder.store(APP, contentOf(index), `file-${index}.bin`));
+	const run = await fixture.harness.run({
 		nodes: [
 			source(stored.map(({ handle }) => ({ json: { handle } }))),
 			filestackNode({

@@ -3,8 +3,9 @@ import type { INodeParameters } from 'n8n-workflow';
 import { startEmulator, type Emulator } from '../emulator';
 import type { Harness, NodeSpec } from '../harness';
 import { createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, pairedItems, Seeder, startSite, visibleText } from './support';
+import { type Site, startSite } from '../support/site';
+import type { EmulatedApp } from './support';
+import { credentialsFor, pairedItems, Seeder, visibleText } from './support';
 import { credentialsAt, startScriptedServer, type ScriptedServer } from './scriptedServer';
 
 // No message and no error item shows the API key, a policy or a signature: not even when a server repeats the

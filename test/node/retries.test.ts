@@ -57,6 +57,23 @@ test('Upload From URL whose answer is lost: stored once, and the message says th
 	expect(waits).toEqual([]);
 });
 
+test('an item whose answer was lost beside the failure that fails the node is named in its description', async () => {
+	proxy.loseNext(1, (method, path) => method === 'POST' && path === '/process');
+	const error = await failure([
+		source([{ json: { url: 'ftp://files.example.com/a.bin' } }, { json: { url: REMOTE_URL } }]),
+		filestackNode({
+			resource: 'file',
+			operation: 'uploadFromUrl',
+			url: '={{ $json.url }}',
+			itemsAtOnce: 2,
+		}),
+	]);
+
+	expect(error.message).toMatch(/\(File → Upload From URL\) \[item 0\]$/);
+	expect(error.description).toMatch(/Items that may have been done too, their answer lost: 1\.$/);
+	expect(emulator.files.size).toBe(1);
+});
+
 test('a part that uses up its tries: the message names the part, the item and the number of tries', async () => {
 	emulator.faults.failNext('put', 100, 'cutoff');
 	const error = await failure([

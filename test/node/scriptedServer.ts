@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { listenOnLoopback } from '../support/loopback';
 
 // A loopback server that answers every request with a script of the test's making, for what the emulator does
 // not do: echo a request back in an error, cut a body short, answer in S3's XML.
@@ -34,16 +35,7 @@ export async function startScriptedServer(
 			answer(request, res);
 		});
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		received,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
+	return { ...(await listenOnLoopback(server)), received };
 }
 
 /** Credentials of an app whose every endpoint is `url`. */

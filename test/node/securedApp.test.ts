@@ -1,22 +1,16 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { startEmulator, type Emulator, type RequestLogEntry } from '../emulator';
+import { type RequestLogEntry } from '../emulator';
 import { syntheticPng } from '../emulator/png';
-import type { Harness, NodeSpec } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	Seeder,
-	startSite,
-	storedBytes,
-	visibleText,
-} from './support';
+import type { NodeSpec } from '../harness';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
+import type { EmulatedApp } from './support';
+import { credentialsFor, fingerprint, storedBytes, visibleText, useNodeFixture } from './support';
+import { policySignature } from '../support/signatures';
 
 // Every operation against a Filestack application with security turned on: with the app secret in the credential
 // each one succeeds, every request it makes being signed; without it, each one fails clearly, and no secret is
@@ -26,30 +20,24 @@ const APP: EmulatedApp = { apiKey: 'SECURED_APP_KEY', appSecret: SECRET };
 const WITHOUT_SECRET: EmulatedApp = { apiKey: APP.apiKey };
 const LOGO = syntheticPng(40, 20, 'logo');
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
+const fixture = useNodeFixture({
+	apps: [APP],
+	faults: { videoPollsUntilDone: 1 },
+	site: { '/logo.png': { type: 'image/png', body: LOGO } },
+});
 let photo: { handle: string; content: Buffer };
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP], faults: { videoPollsUntilDone: 1 } });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	site = await startSite({ '/logo.png': { type: 'image/png', body: LOGO } });
 	const content = syntheticPng(64, 64, 'photo');
-	photo = { handle: (await seeder.store(APP, content, 'photo.png', 'image/png')).handle, content };
-});
-
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
+	photo = {
+		handle: (await fixture.seeder.store(APP, content, 'photo.png', 'image/png')).handle,
+		content,
+	};
 });
 
 /** A file of its own for an operation that changes or removes it. */
-const freshFile = async () => (await seeder.store(APP, randomBytes(2000), 'scratch.bin')).handle;
+const freshFile = async () =>
+	(await fixture.seeder.store(APP, randomBytes(2000), 'scratch.bin')).handle;
 
 /** Whether a request to the emulator carries a policy and signature (the S3 part PUTs are presigned instead). */
 function isSigned({ route, path, query, body }: RequestLogEntry): boolean {
@@ -82,15 +70,19 @@ const cases: Case[] = [
 			filestackNode({ resource: 'file', operation: 'upload' }),
 		],
 		check: async ({ json }) =>
-			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+			await expectBytes(await storedBytes(fixture.emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'file: uploadFromUrl',
 		nodes: async () => [
-			filestackNode({ resource: 'file', operation: 'uploadFromUrl', url: `${site.url}/logo.png` }),
+			filestackNode({
+				resource: 'file',
+				operation: 'uploadFromUrl',
+				url: `${fixture.site.url}/logo.png`,
+			}),
 		],
 		check: async ({ json }) =>
-			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+			await expectBytes(await storedBytes(fixture.emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'file: download',
@@ -117,7 +109,7 @@ const cases: Case[] = [
 		nodes: async () => [
 			filestackNode({ resource: 'file', operation: 'delete', handle: await freshFile() }),
 		],
-		check: async ({ json }) => expect(emulator.files.has(String(json.handle))).toBe(false),
+		check: async ({ json }) => expect(fixture.emulator.files.has(String(json.handle))).toBe(false),
 	},
 	{
 		operation: 'file: overwrite',
@@ -126,7 +118,7 @@ const cases: Case[] = [
 			filestackNode({ resource: 'file', operation: 'overwrite', handle: await freshFile() }),
 		],
 		check: async ({ json }) =>
-			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+			await expectBytes(await storedBytes(fixture.emulator, String(json.handle)), LOGO),
 	},
 	...['getTags', 'checkSafeForWork', 'ocr'].map((operation) => ({
 		operation: `file: ${operation}`,
@@ -171,14 +163,14 @@ const cases: Case[] = [
 				resource: 'transformation',
 				operation: 'transform',
 				sourceType: 'url',
-				url: `${site.url}/logo.png`,
+				url: `${fixture.site.url}/logo.png`,
 				chainInput: 'text',
 				taskChain: 'flop',
 				output: 'store',
 			}),
 		],
 		check: async ({ json }) =>
-			await expectBytes(await storedBytes(emulator, String(json.handle)), LOGO),
+			await expectBytes(await storedBytes(fixture.emulator, String(json.handle)), LOGO),
 	},
 	{
 		operation: 'transformation: screenshot',
@@ -229,7 +221,7 @@ const cases: Case[] = [
 			filestackNode({
 				resource: 'audioVideo',
 				operation: 'getStatus',
-				statusUrl: `${emulator.url}/video_convert=preset:mp3/${photo.handle}`,
+				statusUrl: `${fixture.emulator.url}/video_convert=preset:mp3/${photo.handle}`,
 			}),
 		],
 		check: async ({ json }) => expect(json.status).toBe('started'),
@@ -244,7 +236,9 @@ const cases: Case[] = [
 				policy: String(json.policyBase64),
 				signature: String(json.signature),
 			});
-			expect((await fetch(`${emulator.url}/api/file/${photo.handle}?${query}`)).status).toBe(200);
+			expect(
+				(await fetch(`${fixture.emulator.url}/api/file/${photo.handle}?${query}`)).status,
+			).toBe(200);
 		},
 	},
 	{
@@ -258,12 +252,14 @@ const cases: Case[] = [
 
 describe('with the app secret in the credential', () => {
 	it.each(cases)('$operation succeeds, every request signed', async ({ nodes, check }) => {
-		const first = emulator.requests.length;
-		const run = await harness.run({ nodes: await nodes() });
+		const first = fixture.emulator.requests.length;
+		const run = await fixture.harness.run({ nodes: await nodes() });
 
 		expect(run.error?.message).toBeUndefined();
 		// (Building a URL, a policy or a signed URL sends nothing; the check uses what was made.)
-		expect(emulator.requests.slice(first).filter((request) => !isSigned(request))).toEqual([]);
+		expect(fixture.emulator.requests.slice(first).filter((request) => !isSigned(request))).toEqual(
+			[],
+		);
 		await check(run.output('Filestack')[0]);
 		expect(visibleText(run)).not.toContain(SECRET);
 	});
@@ -278,17 +274,17 @@ describe('without the app secret in the credential', () => {
 		'$operation refuses before sending anything, asking for the app secret',
 		async ({ nodes }) => {
 			const specs = await nodes();
-			const first = emulator.requests.length;
-			const run = await harness.run(
+			const first = fixture.emulator.requests.length;
+			const run = await fixture.harness.run(
 				{ nodes: specs },
-				{ credentials: credentialsFor(emulator, WITHOUT_SECRET) },
+				{ credentials: credentialsFor(fixture.emulator, WITHOUT_SECRET) },
 			);
 
 			expect(run.status).toBe('error');
 			const error = run.nodeError('Filestack');
 			expect(error?.name).toBe('NodeOperationError');
 			expect(error?.message).toMatch(/app secret.* \[item 0\]$/);
-			expect(emulator.requests.length).toBe(first);
+			expect(fixture.emulator.requests.length).toBe(first);
 		},
 	);
 
@@ -299,9 +295,9 @@ describe('without the app secret in the credential', () => {
 	it.each(refusedByFilestack)(
 		"$operation fails with Filestack's refusal and a hint at the app secret",
 		async ({ nodes }) => {
-			const run = await harness.run(
+			const run = await fixture.harness.run(
 				{ nodes: await nodes() },
-				{ credentials: credentialsFor(emulator, WITHOUT_SECRET) },
+				{ credentials: credentialsFor(fixture.emulator, WITHOUT_SECRET) },
 			);
 
 			const error = run.nodeError('Filestack');
@@ -313,9 +309,9 @@ describe('without the app secret in the credential', () => {
 
 	it('fails with a wrong app secret, which it never shows', async () => {
 		const wrong = 'a-wrong-secret-also-hidden';
-		const run = await harness.run(
+		const run = await fixture.harness.run(
 			{ nodes: [filestackNode({ resource: 'file', operation: 'download', handle: photo.handle })] },
-			{ credentials: credentialsFor(emulator, { apiKey: APP.apiKey, appSecret: wrong }) },
+			{ credentials: credentialsFor(fixture.emulator, { apiKey: APP.apiKey, appSecret: wrong }) },
 		);
 
 		expect(run.nodeError('Filestack')?.message).toMatch(
@@ -337,14 +333,14 @@ describe('Get Status signs only for the credential’s own CDN', () => {
 		const { port } = foreign.address() as AddressInfo;
 		try {
 			const statusUrl = `http://127.0.0.1:${port}/video_convert=preset:h264/${photo.handle}`;
-			const run = await harness.run({
+			const run = await fixture.harness.run({
 				nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
 			});
 
 			const error = run.nodeError('Filestack');
 			expect(error?.name).toBe('NodeOperationError');
 			expect(error?.message).toBe(
-				`Status URL "${statusUrl}" is not on this credential's Filestack CDN (${emulator.url}); only a status URL of this application's conversions can be checked (Audio/Video → Get Status) [item 0]`,
+				`Status URL "${statusUrl}" is not on this credential's Filestack CDN (${fixture.emulator.url}); only a status URL of this application's conversions can be checked (Audio/Video → Get Status) [item 0]`,
 			);
 			expect(hits).toEqual([]);
 			expect(visibleText(run)).not.toContain('FOREIGN BODY');
@@ -367,16 +363,16 @@ describe('Get Status signs only for the credential’s own CDN', () => {
 	])(
 		'refuses a status URL with %s before sending anything: only one video_convert of one source is signed',
 		async (_case, path) => {
-			const statusUrl = `${emulator.url}/${path(APP.apiKey)}`;
-			const sent = emulator.requests.length;
-			const run = await harness.run({
+			const statusUrl = `${fixture.emulator.url}/${path(APP.apiKey)}`;
+			const sent = fixture.emulator.requests.length;
+			const run = await fixture.harness.run({
 				nodes: [filestackNode({ resource: 'audioVideo', operation: 'getStatus', statusUrl })],
 			});
 
 			expect(run.nodeError('Filestack')?.message).toMatch(
 				/^Status URL ".*" is not a Filestack video_convert status URL \(.*\): .* \(Audio\/Video → Get Status\) \[item 0\]$/,
 			);
-			expect(emulator.requests.length).toBe(sent);
+			expect(fixture.emulator.requests.length).toBe(sent);
 		},
 	);
 });
@@ -387,7 +383,7 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 		const match = /\/security=p:([^,/]+),s:([0-9a-f]+)\//.exec(decodeURIComponent(String(url)));
 		if (!match) throw new Error(`no security segment in ${String(url)}`);
 		const [, policy, signature] = match;
-		expect(signature).toBe(createHmac('sha256', SECRET).update(policy).digest('hex'));
+		expect(signature).toBe(policySignature(SECRET, policy));
 		return JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<string, unknown>;
 	}
 
@@ -399,8 +395,8 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 	}
 
 	it('Transform of a URL: the URL is signed for that URL only, for 15 minutes by default', async () => {
-		const page = `${site.url}/logo.png`;
-		const run = await harness.run({
+		const page = `${fixture.site.url}/logo.png`;
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -422,12 +418,12 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 		});
 		expectLifetime(policy, 15);
 		expect((await fetch(String(url))).status).toBe(200);
-		const elsewhere = await fetch(String(url).replace(page, `${site.url}/other.png`));
+		const elsewhere = await fetch(String(url).replace(page, `${fixture.site.url}/other.png`));
 		expect(elsewhere.status).toBe(403);
 	});
 
 	it('Screenshot: the URL is signed for that page only', async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -448,7 +444,7 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 	});
 
 	it('URL Lifetime longer than a week is refused, naming the parameter, and no URL is handed out', async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -466,7 +462,7 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 	});
 
 	it('Transform of a stored file: the URL reads that file only, for the lifetime asked', async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -490,7 +486,7 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 
 	it('Zip of several stored files: no handle can be named, so the lifetime asked is all that limits it', async () => {
 		const other = await freshFile();
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -509,8 +505,8 @@ describe('a URL handed out is signed for what it reads only, for the lifetime as
 	});
 
 	it('Zip of a stored file and a URL: the URL is signed for that file and that URL', async () => {
-		const page = `${site.url}/logo.png`;
-		const run = await harness.run({
+		const page = `${fixture.site.url}/logo.png`;
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',

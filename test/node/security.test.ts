@@ -1,53 +1,38 @@
-import { createHmac } from 'node:crypto';
-
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness, NodeSpec } from '../harness';
-import { createHarness, filestackNode, source } from '../harness';
+import type { NodeSpec } from '../harness';
+import { filestackNode, source } from '../harness';
 import type { EmulatedApp } from './support';
-import { credentialsFor, fingerprint, pairedItems, Seeder, storedBytes } from './support';
+import { fingerprint, pairedItems, storedBytes, useNodeFixture } from './support';
+import { policySignature } from '../support/signatures';
 
 // The "security" resource: policies and signed URLs made with the credential's app secret, which the emulated
 // Filestack (an application with security turned on) must accept for exactly what they allow.
 const APP: EmulatedApp = { apiKey: 'SECURITY_KEY', appSecret: 'security-resource-app-secret' };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
+const fixture = useNodeFixture({ apps: [APP] });
 let handle: string;
 let other: string;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	handle = (
-		await seeder.store(APP, Buffer.from('a protected file\n'), 'protected.txt', 'text/plain')
-	).handle;
-	other = (await seeder.store(APP, Buffer.from('another file\n'), 'other.txt', 'text/plain'))
+	handle = (await fixture.seeder.store(APP, 'a protected file\n', 'protected.txt', 'text/plain'))
 		.handle;
-});
-
-afterAll(async () => {
-	seeder.close();
-	await harness.close();
-	await emulator.close();
+	other = (await fixture.seeder.store(APP, 'another file\n', 'other.txt', 'text/plain')).handle;
 });
 
 async function outputOf(nodes: NodeSpec[]) {
-	const run = await harness.run({ nodes });
+	const run = await fixture.harness.run({ nodes });
 	expect(run.error?.message).toBeUndefined();
 	return run.output('Filestack');
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const hmac = (text: string) => createHmac('sha256', APP.appSecret!).update(text).digest('hex');
+const hmac = (text: string) => policySignature(APP.appSecret!, text);
 const decodePolicy = (base64: string): unknown =>
 	JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
 
 /** The status of a GET with the policy and signature in the query, as a browser given them would send it. */
 async function statusWith(path: string, policy: string, signature: string): Promise<number> {
 	const query = new URLSearchParams({ policy, signature });
-	return (await fetch(`${emulator.url}${path}?${query}`)).status;
+	return (await fetch(`${fixture.emulator.url}${path}?${query}`)).status;
 }
 
 describe('create policy', () => {
@@ -156,7 +141,7 @@ describe('sign URL', () => {
 		const url = String(json.url);
 		const [, policyBase64, signature] =
 			new RegExp(
-				`^${emulator.url}/resize=width:100/flip/security=p:([^,]+),s:([0-9a-f]{64})/${handle}$`,
+				`^${fixture.emulator.url}/resize=width:100/flip/security=p:([^,]+),s:([0-9a-f]{64})/${handle}$`,
 			).exec(url) ?? [];
 		expect(signature).toBe(hmac(policyBase64));
 		const policy = decodePolicy(policyBase64) as { expiry: number };
@@ -168,7 +153,7 @@ describe('sign URL', () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get('x-emulator-tasks')).toBe('resize=width:100/flip');
 		expect(fingerprint(Buffer.from(await response.arrayBuffer()))).toEqual(
-			fingerprint(await storedBytes(emulator, handle)),
+			fingerprint(await storedBytes(fixture.emulator, handle)),
 		);
 		expect((await fetch(url.replace(handle, other))).status).toBe(403);
 	});
@@ -229,10 +214,12 @@ describe('sign URL', () => {
 		for (const [index, { json }] of items.entries()) {
 			const file = [handle, other][index];
 			expect(json.url).toMatch(
-				new RegExp(`^${emulator.url}/security=p:[^,]+,s:[0-9a-f]{64}/${file}$`),
+				new RegExp(`^${fixture.emulator.url}/security=p:[^,]+,s:[0-9a-f]{64}/${file}$`),
 			);
 			const response = await fetch(String(json.url));
-			expect(Buffer.from(await response.arrayBuffer())).toEqual(await storedBytes(emulator, file));
+			expect(Buffer.from(await response.arrayBuffer())).toEqual(
+				await storedBytes(fixture.emulator, file),
+			);
 		}
 	});
 });

@@ -1,30 +1,30 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { gzipSync } from 'node:zlib';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { Client } from '../../nodes/Filestack/sdk/client';
-import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
+import type { Client } from '../../nodes/Filestack/sdk/client';
 import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
-import { emulatorEndpoints, type Emulator } from '../emulator';
-import type { CredentialsByType, WorkflowRun } from '../harness';
+import {
+	emulatorEndpoints,
+	startEmulator,
+	type AppConfig,
+	type Emulator,
+	type FaultSettings,
+} from '../emulator';
+import type { BinaryMode, CredentialsByType, Harness, WorkflowRun } from '../harness';
+import { createHarness } from '../harness';
 import { nodeTransport } from '../harness/nodeTransport';
+import { emulatorClient, type EmulatedApp } from '../support/emulatorClient';
+import { startSite, type Site, type SiteFile } from '../support/site';
 
-// What the node-layer test files share: credentials for an emulated app, files put into the emulator without going
-// through the node under test, the bytes the emulator holds, a loopback web site, and a check for leaked secrets.
+// What the node-layer test files share: one emulator, harness and seeder a file (useNodeFixture), credentials for
+// an emulated app, files put into the emulator without going through the node under test, the bytes the emulator
+// holds, and a check for leaked secrets.
 
 export const MiB = 1024 * 1024;
 
-/** An application of the emulator, as the credential names it. */
-export interface EmulatedApp {
-	apiKey: string;
-	appSecret?: string;
-}
+export type { EmulatedApp };
 
 /** A `filestackApi` credential for the app, pointing every endpoint at the emulator. */
 export function credentialsFor(emulator: Emulator, app: EmulatedApp): CredentialsByType {
@@ -44,24 +44,17 @@ export class Seeder {
 	constructor(private readonly emulator: Emulator) {}
 
 	client(app: EmulatedApp): Client {
-		const endpoints = resolveEndpoints(emulatorEndpoints(this.emulator.url));
-		return new Client({
-			apiKey: app.apiKey,
-			appSecret: app.appSecret,
-			endpoints,
-			transport: this.transport,
-		});
+		return emulatorClient(this.emulator.url, app, this.transport);
 	}
 
 	async store(
 		app: EmulatedApp,
-		content: Buffer | { size: number; stream: ByteStream },
+		content: Buffer | string | { size: number; stream: ByteStream },
 		filename: string,
 		mimetype = 'application/octet-stream',
 	): Promise<StoredFile> {
-		const source = Buffer.isBuffer(content)
-			? { size: content.length, stream: chunksOf(content) }
-			: content;
+		const bytes = typeof content === 'string' ? Buffer.from(content) : content;
+		const source = Buffer.isBuffer(bytes) ? { size: bytes.length, stream: chunksOf(bytes) } : bytes;
 		return await this.client(app).upload(source, { filename, mimetype, intelligent: 'off' });
 	}
 
@@ -109,52 +102,68 @@ export function visibleText(run: WorkflowRun): string {
 	return JSON.stringify([run.run, details]);
 }
 
-/** A web site on loopback serving fixed files, for the operations that have Filestack fetch a public URL. */
-export interface Site {
-	url: string;
-	/** The requests received, in order. */
-	received: Array<{ url: string; headers: IncomingHttpHeaders }>;
-	close(): Promise<void>;
+/** What a node-layer test file runs against. */
+export interface NodeFixtureOptions {
+	/** The emulator's applications; the harness's credential is for the first. */
+	apps: [AppConfig, ...AppConfig[]];
+	/** n8n's binary mode for the file (see HarnessOptions). */
+	binaryMode?: BinaryMode;
+	/** The emulator's initial fault settings. */
+	faults?: Partial<FaultSettings>;
+	/** The files of a web site on loopback, for the operations that fetch a URL; no site when not given. */
+	site?: Record<string, SiteFile>;
 }
 
-/** A file of the site: bytes in memory, or produced piece by piece for each request (a large file). */
-export type SiteFile =
-	| { type: string; body: Buffer; gzip?: true }
-	| { type: string; size: number; bytes: () => AsyncIterable<Buffer> };
+/** The running pieces, readable once the file's beforeAll hooks have run. */
+export interface NodeFixture {
+	readonly emulator: Emulator;
+	readonly harness: Harness;
+	readonly seeder: Seeder;
+	readonly site: Site;
+}
 
-export async function startSite(files: Record<string, SiteFile>): Promise<Site> {
-	const received: Site['received'] = [];
-	const server = createServer((req, res) => {
-		received.push({ url: req.url ?? '', headers: req.headers });
-		const file = files[req.url ?? ''];
-		if (!file) {
-			res.writeHead(404).end();
-			return;
-		}
-		if ('body' in file && file.gzip && /\bgzip\b/.test(req.headers['accept-encoding'] ?? '')) {
-			// As a CDN answers a client that accepts gzip: Content-Length is the compressed size.
-			const compressed = gzipSync(file.body);
-			res.writeHead(200, {
-				'Content-Type': file.type,
-				'Content-Encoding': 'gzip',
-				'Content-Length': compressed.length,
-			});
-			res.end(compressed);
-			return;
-		}
-		const size = 'body' in file ? file.body.length : file.size;
-		res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': size });
-		if ('body' in file) res.end(file.body);
-		else pipeline(Readable.from(file.bytes()), res).catch(() => res.destroy());
+/**
+ * Starts an emulator, a harness whose credential points at it, a seeder (and a site) before a file's tests, and
+ * closes them after; resetting between tests is left to each file, as some keep what they seeded for all tests.
+ */
+export function useNodeFixture(options: NodeFixtureOptions): NodeFixture {
+	const running: { -readonly [Name in keyof NodeFixture]?: NodeFixture[Name] } = {};
+	beforeAll(async () => {
+		const emulator = (running.emulator = await startEmulator({
+			apps: options.apps,
+			faults: options.faults,
+		}));
+		running.harness = await createHarness({
+			binaryMode: options.binaryMode,
+			credentials: credentialsFor(emulator, options.apps[0]),
+		});
+		running.seeder = new Seeder(emulator);
+		if (options.site) running.site = await startSite(options.site);
 	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as AddressInfo;
+	afterAll(async () => {
+		running.seeder?.close();
+		await running.site?.close();
+		await running.harness?.close();
+		await running.emulator?.close();
+	});
+	const started = <Name extends keyof NodeFixture>(name: Name): NodeFixture[Name] => {
+		const piece = running[name];
+		if (!piece)
+			throw new Error(`The node fixture has no ${name}: not started yet, or no site asked for`);
+		return piece;
+	};
 	return {
-		url: `http://127.0.0.1:${port}`,
-		received,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
+		get emulator() {
+			return started('emulator');
+		},
+		get harness() {
+			return started('harness');
+		},
+		get seeder() {
+			return started('seeder');
+		},
+		get site() {
+			return started('site');
 		},
 	};
 }

@@ -23,13 +23,11 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import { createHarness, WorkflowRun } from '../harness';
+import { WorkflowRun } from '../harness';
 import { additionalData } from '../harness/additionalData';
 import { FixedCredentialsHelper } from '../harness/credentials';
 import type { EmulatedApp } from './support';
-import { credentialsFor, Seeder } from './support';
+import { credentialsFor, useNodeFixture } from './support';
 
 // The Filestack node as an AI agent's tool, made by n8n's own code: the functions that turn a `usableAsTool` node
 // into its `<name>Tool` variant live in the n8n CLI package, not in n8n-workflow, so they are taken from a real
@@ -88,9 +86,7 @@ interface AgentTool {
 	invoke(args: IDataObject): Promise<string>;
 }
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
+const fixture = useNodeFixture({ apps: [APP] });
 let toolMaker: ToolMaker;
 let nodeTypes: INodeTypes;
 let node: INodeTypeDescription;
@@ -109,10 +105,7 @@ beforeAll(async () => {
 	};
 	toolMaker = LoadNodesAndCredentials.prototype;
 
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	const loaded = harness.package.nodeTypes;
+	const loaded = fixture.harness.package.nodeTypes;
 	node = NodeHelpers.getVersionedNodeType(loaded[NODE]).description;
 
 	// As n8n lists nodes in the editor: every loaded description, its name prefixed with the package's.
@@ -154,12 +147,6 @@ beforeAll(async () => {
 		getKnownTypes: () => ({}),
 	};
 }, 10 * 60_000);
-
-afterAll(async () => {
-	seeder?.close();
-	await harness?.close();
-	await emulator?.close();
-});
 
 const optionsOf = (description: INodeTypeDescription, name: string, resource?: string) =>
 	(description.properties.find(
@@ -312,12 +299,7 @@ describe('workflows with the tool variant', () => {
 	});
 
 	it('get metadata: the agent gives a handle and gets the file described back', async () => {
-		const stored = await seeder.store(
-			APP,
-			Buffer.from('hello, agent\n'),
-			'greeting.txt',
-			'text/plain',
-		);
+		const stored = await fixture.seeder.store(APP, 'hello, agent\n', 'greeting.txt', 'text/plain');
 		const run = await runAgent(
 			{
 				resource: 'file',
@@ -343,12 +325,7 @@ describe('workflows with the tool variant', () => {
 	});
 
 	it('transform: the agent gives a task chain and gets the URL of the result', async () => {
-		const stored = await seeder.store(
-			APP,
-			Buffer.from('not really an image'),
-			'photo.png',
-			'image/png',
-		);
+		const stored = await fixture.seeder.store(APP, 'not really an image', 'photo.png', 'image/png');
 		const run = await runAgent(
 			{
 				resource: 'transformation',
@@ -362,12 +339,15 @@ describe('workflows with the tool variant', () => {
 		);
 		const [{ json }] = run.output('Agent');
 		expect(json.response).toEqual([
-			{ url: `${emulator.url}/resize=width:300/flip/${stored.handle}`, tasks: ['resize', 'flip'] },
+			{
+				url: `${fixture.emulator.url}/resize=width:300/flip/${stored.handle}`,
+				tasks: ['resize', 'flip'],
+			},
 		]);
 	});
 
 	it('download: binary data cannot reach the agent, the file is described instead', async () => {
-		const stored = await seeder.store(APP, Buffer.from('0123456789'), 'digits.txt', 'text/plain');
+		const stored = await fixture.seeder.store(APP, '0123456789', 'digits.txt', 'text/plain');
 		const run = await runAgent(
 			{
 				resource: 'file',
@@ -441,8 +421,8 @@ async function runAgent(
 	};
 	const executionId = randomUUID();
 	const credentials = new FixedCredentialsHelper(
-		harness.package.credentialTypes,
-		credentialsFor(emulator, APP),
+		fixture.harness.package.credentialTypes,
+		credentialsFor(fixture.emulator, APP),
 	);
 	const execution = new WorkflowExecute(
 		additionalData(

@@ -1,48 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-import { startEmulator, type Emulator } from '../emulator';
 import { intelligenceResult } from '../emulator/intelligence';
 import { syntheticPng } from '../emulator/png';
 import { zipArchive } from '../emulator/zip';
-import type { Harness, NodeSpec } from '../harness';
-import { binaryBuffer, bytes, createHarness, filestackNode, source } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import {
-	credentialsFor,
-	fingerprint,
-	pairedItems,
-	Seeder,
-	startSite,
-	storedBytes,
-} from './support';
+import type { NodeSpec } from '../harness';
+import { binaryBuffer, bytes, filestackNode, source } from '../harness';
+import type { EmulatedApp } from './support';
+import { fingerprint, pairedItems, storedBytes, useNodeFixture } from './support';
 
 // The "transformation" resource (transform, screenshot, zip) with each output: URL, binary file, stored file.
 const APP: EmulatedApp = { apiKey: 'TRANSFORM_KEY' };
 const LOGO = syntheticPng(40, 20, 'logo');
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
-
-beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	site = await startSite({ '/logo.png': { type: 'image/png', body: LOGO } });
+const fixture = useNodeFixture({
+	apps: [APP],
+	site: { '/logo.png': { type: 'image/png', body: LOGO } },
 });
 
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-});
-
-afterEach(async () => await emulator.reset());
+afterEach(async () => await fixture.emulator.reset());
 
 async function outputOf(nodes: NodeSpec[]) {
-	const run = await harness.run({ nodes });
+	const run = await fixture.harness.run({ nodes });
 	expect(run.error?.message).toBeUndefined();
 	return run.output('Filestack');
 }
@@ -61,7 +39,7 @@ async function fetchBytes(
 
 /** The transformation requests the emulator received, by the task chain it understood. */
 const transformChains = () =>
-	emulator.requests
+	fixture.emulator.requests
 		.filter(({ route }) => route === 'transform')
 		.map(({ path }) => decodeURIComponent(path));
 
@@ -69,11 +47,11 @@ describe('transform', () => {
 	const photo = randomBytes(4096);
 	let handle: string;
 	beforeEach(async () => {
-		handle = (await seeder.store(APP, photo, 'photo.jpg', 'image/jpeg')).handle;
+		handle = (await fixture.seeder.store(APP, photo, 'photo.jpg', 'image/jpeg')).handle;
 	});
 
 	it('builds the URL of a chain from the typed task list, in the order given', async () => {
-		const requestsBefore = emulator.requests.length;
+		const requestsBefore = fixture.emulator.requests.length;
 		const [item] = await outputOf([
 			filestackNode({
 				resource: 'transformation',
@@ -89,9 +67,9 @@ describe('transform', () => {
 			}),
 		]);
 
-		const url = `${emulator.url}/resize=height:200,width:300/flip/sepia=tone:50/${handle}`;
+		const url = `${fixture.emulator.url}/resize=height:200,width:300/flip/sepia=tone:50/${handle}`;
 		expect(item.json).toEqual({ url, tasks: ['resize', 'flip', 'sepia'] });
-		expect(emulator.requests).toHaveLength(requestsBefore);
+		expect(fixture.emulator.requests).toHaveLength(requestsBefore);
 		const fetched = await fetchBytes(url);
 		expect(fetched).toMatchObject({
 			status: 200,
@@ -101,7 +79,7 @@ describe('transform', () => {
 	});
 
 	it("downloads the result into a binary field, keeping the item's other binaries", async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source([{ binary: { original: bytes('the input file', 'input.txt', 'text/plain') } }]),
 				filestackNode({
@@ -130,7 +108,7 @@ describe('transform', () => {
 		expect(item.binary?.thumbnail).toMatchObject({ fileName: 'photo.png', mimeType: 'image/png' });
 		// The emulator does not process images: the result is the source's bytes under the new type.
 		expect(fingerprint(await binaryBuffer(item, 'thumbnail'))).toEqual(
-			fingerprint(await storedBytes(emulator, handle)),
+			fingerprint(await storedBytes(fixture.emulator, handle)),
 		);
 		expect(item.binary?.original).toEqual(run.output('Source')[0].binary?.original);
 		expect(transformChains()).toEqual([`/resize=fit:crop,width:300/output=format:png/${handle}`]);
@@ -152,13 +130,13 @@ describe('transform', () => {
 		const stored = String(json.handle);
 		expect(stored).not.toBe(handle);
 		expect(json).toMatchObject({
-			url: `${emulator.url}/${stored}`,
+			url: `${fixture.emulator.url}/${stored}`,
 			filename: 'thumb.jpg',
 			size: photo.length,
 			mimetype: 'image/jpeg',
 			key: `thumbs/${stored}_thumb.jpg`,
 		});
-		expect(fingerprint(await storedBytes(emulator, stored))).toEqual(fingerprint(photo));
+		expect(fingerprint(await storedBytes(fixture.emulator, stored))).toEqual(fingerprint(photo));
 		expect(transformChains()).toEqual([
 			`/resize=width:120/flip/store=filename:thumb.jpg,path:"thumbs/"/${handle}`,
 		]);
@@ -181,7 +159,7 @@ describe('transform', () => {
 			}),
 		]);
 
-		const cdn = emulator.requests.filter(({ route }) => route === 'transform');
+		const cdn = fixture.emulator.requests.filter(({ route }) => route === 'transform');
 		expect(cdn.map(({ target }) => target)).toEqual([`/flip/cache=false/${handle}`]);
 		expect(item.json.tasks).toEqual(['flip', 'cache']);
 		expect(fingerprint(await binaryBuffer(item))).toEqual(fingerprint(photo));
@@ -200,7 +178,7 @@ describe('transform', () => {
 			}),
 		]);
 
-		const cdn = emulator.requests.filter(({ route }) => route === 'transform');
+		const cdn = fixture.emulator.requests.filter(({ route }) => route === 'transform');
 		expect(cdn.map(({ target }) => target)).toEqual([
 			`/flip/store=path:%22exports/2026/%22/${handle}`,
 		]);
@@ -233,8 +211,8 @@ describe('transform', () => {
 			/Task "watermark": parameter "file" must not hold/,
 		],
 	])('refuses dot segments in %s before sending anything', async (_, parameters, message) => {
-		const before = emulator.requests.length;
-		const run = await harness.run({
+		const before = fixture.emulator.requests.length;
+		const run = await fixture.harness.run({
 			nodes: [
 				filestackNode({
 					resource: 'transformation',
@@ -246,7 +224,7 @@ describe('transform', () => {
 		});
 
 		expect(run.error?.message).toMatch(message);
-		expect(emulator.requests.slice(before)).toEqual([]);
+		expect(fixture.emulator.requests.slice(before)).toEqual([]);
 	});
 
 	it('transforms an external URL, naming the application in the URL', async () => {
@@ -255,7 +233,7 @@ describe('transform', () => {
 				resource: 'transformation',
 				operation: 'transform',
 				sourceType: 'url',
-				url: `${site.url}/logo.png`,
+				url: `${fixture.site.url}/logo.png`,
 				chainInput: 'text',
 				taskChain: 'rotate=deg:90',
 				output: 'binary',
@@ -268,7 +246,9 @@ describe('transform', () => {
 			size: LOGO.length,
 		});
 		expect(fingerprint(await binaryBuffer(item))).toEqual(fingerprint(LOGO));
-		expect(transformChains()).toEqual([`/${APP.apiKey}/rotate=deg:90/${site.url}/logo.png`]);
+		expect(transformChains()).toEqual([
+			`/${APP.apiKey}/rotate=deg:90/${fixture.site.url}/logo.png`,
+		]);
 	});
 
 	it('puts the JSON answer of a last task that answers JSON into the item', async () => {
@@ -291,7 +271,7 @@ describe('transform', () => {
 
 	it('transforms the file of each item, in order', async () => {
 		const second = randomBytes(1000);
-		const other = (await seeder.store(APP, second, 'second.gif', 'image/gif')).handle;
+		const other = (await fixture.seeder.store(APP, second, 'second.gif', 'image/gif')).handle;
 		const items = await outputOf([
 			source([{ json: { file: handle } }, { json: { file: other } }]),
 			filestackNode({
@@ -324,7 +304,7 @@ describe('screenshot', () => {
 			}),
 		]);
 
-		const url = `${emulator.url}/${APP.apiKey}/urlscreenshot=agent:mobile,height:600,width:800/${page}`;
+		const url = `${fixture.emulator.url}/${APP.apiKey}/urlscreenshot=agent:mobile,height:600,width:800/${page}`;
 		expect(item.json).toEqual({ url, tasks: ['urlscreenshot'] });
 		expect(fingerprint((await fetchBytes(url)).body)).toEqual(
 			fingerprint(syntheticPng(800, 600, page)),
@@ -333,7 +313,7 @@ describe('screenshot', () => {
 
 	it("downloads the screenshot of each page into a binary field, keeping the item's binaries", async () => {
 		const pages = [page, 'https://example.org/'];
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source(
 					pages.map((address) => ({
@@ -383,7 +363,7 @@ describe('screenshot', () => {
 			mimetype: 'image/png',
 			size: expected.length,
 		});
-		expect(fingerprint(await storedBytes(emulator, String(json.handle)))).toEqual(
+		expect(fingerprint(await storedBytes(fixture.emulator, String(json.handle)))).toEqual(
 			fingerprint(expected),
 		);
 	});
@@ -398,7 +378,7 @@ describe('zip', () => {
 	beforeEach(async () => {
 		handles = [];
 		for (const file of files)
-			handles.push((await seeder.store(APP, file.content, file.name)).handle);
+			handles.push((await fixture.seeder.store(APP, file.content, file.name)).handle);
 	});
 
 	/** The archive the emulator makes of its stored files. */
@@ -407,7 +387,7 @@ describe('zip', () => {
 	): Promise<Buffer> {
 		const chunks: Buffer[] = [];
 		const zipEntries = entries.map(({ name, handle }) => {
-			const file = emulator.files.get(handle)!;
+			const file = fixture.emulator.files.get(handle)!;
 			return { name, content: file.content, size: file.size };
 		});
 		for await (const chunk of zipArchive(zipEntries)) chunks.push(chunk);
@@ -415,11 +395,11 @@ describe('zip', () => {
 	}
 
 	it("downloads a ZIP of each item's files, holding exactly their bytes, and keeps the item's binaries", async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [
 				source([
 					{
-						json: { first: handles[0], second: `${site.url}/logo.png` },
+						json: { first: handles[0], second: `${fixture.site.url}/logo.png` },
 						binary: { note: bytes('one', 'one.txt') },
 					},
 					{
@@ -472,7 +452,7 @@ describe('zip', () => {
 			}),
 		]);
 
-		const archive = await storedBytes(emulator, String(json.handle));
+		const archive = await storedBytes(fixture.emulator, String(json.handle));
 		expect(json).toMatchObject({
 			filename: 'archive.zip',
 			mimetype: 'application/zip',
@@ -490,7 +470,7 @@ describe('zip', () => {
 			filestackNode({ resource: 'transformation', operation: 'zip', files: handles }),
 		]);
 
-		const url = `${emulator.url}/${APP.apiKey}/zip/[${handles.join(',')}]`;
+		const url = `${fixture.emulator.url}/${APP.apiKey}/zip/[${handles.join(',')}]`;
 		expect(item.json).toEqual({ url, tasks: ['zip'] });
 		expect(zipEntries((await fetchBytes(url)).body).map(({ name }) => name)).toEqual([
 			'a.txt',

@@ -5,6 +5,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import type { Harness, WebhookCall, WebhookRequest } from '../harness';
 import { createHarness, FILESTACK_TRIGGER_NODE_TYPE, n8nLogger } from '../harness';
+import { webhookSignature } from '../support/signatures';
 
 // The Filestack Trigger's webhook() as n8n's webhook server calls it, on the built package: what it accepts,
 // what it refuses (and how), and what it emits.
@@ -25,14 +26,6 @@ afterAll(async () => {
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** HMAC-SHA256(secret, `<timestamp>.<raw body>`) in hex, computed here independently of the SDK. */
-function sign(secret: string, timestamp: string | number, body: Buffer | string): string {
-	return createHmac('sha256', secret)
-		.update(`${timestamp}.`)
-		.update(Buffer.from(body))
-		.digest('hex');
-}
-
 /** A delivery as Filestack sends it: the exact body bytes, signed with a timestamp `age` seconds old. */
 function delivery(body: Buffer | string, { secret = SECRET, age = 0 } = {}): WebhookRequest {
 	const timestamp = String(nowSeconds() - age);
@@ -41,7 +34,7 @@ function delivery(body: Buffer | string, { secret = SECRET, age = 0 } = {}): Web
 		headers: {
 			'Content-Type': 'application/json',
 			'FS-Timestamp': timestamp,
-			'FS-Signature': sign(secret, timestamp, body),
+			'FS-Signature': webhookSignature(secret, timestamp, body),
 		},
 	};
 }
@@ -95,7 +88,7 @@ function expectRefused(done: WebhookCall, status: number, reason: RegExp) {
 	expect(sent).not.toContain(SECRET);
 	const timestamp = done.request.headers['fs-timestamp'];
 	if (typeof timestamp === 'string')
-		expect(sent).not.toContain(sign(SECRET, timestamp, done.request.rawBody ?? ''));
+		expect(sent).not.toContain(webhookSignature(SECRET, timestamp, done.request.rawBody ?? ''));
 }
 
 /** Acknowledged with 200 but starting nothing. */
@@ -154,7 +147,7 @@ describe('deliveries that start the workflow', () => {
 			},
 		};
 		const options = { credentials: withSecret(JS.signedWith), staticData: {} };
-		expect(sign(JS.signedWith, JS.timestamp, JS.body)).toBe(JS.signature);
+		expect(webhookSignature(JS.signedWith, JS.timestamp, JS.body)).toBe(JS.signature);
 
 		// Signed right, but from 2019: refused for its age, not for its signature.
 		expectRefused(await harness.webhook(trigger(), request, options), 401, WINDOW);
@@ -168,7 +161,7 @@ describe('deliveries that start the workflow', () => {
 	});
 
 	it('refuses the Python vector verbatim for its timestamp, far in the future, not for its signature', async () => {
-		expect(sign(PY.signedWith, PY.timestamp, PY.body)).toBe(PY.signature);
+		expect(webhookSignature(PY.signedWith, PY.timestamp, PY.body)).toBe(PY.signature);
 		const request = {
 			body: PY.body,
 			headers: { 'FS-Timestamp': PY.timestamp, 'FS-Signature': PY.signature },
@@ -230,7 +223,10 @@ describe('deliveries that start the workflow', () => {
 	])('finds the headers in %s', async (_, signatureName, timestampName) => {
 		const body = eventBody(110);
 		const timestamp = String(nowSeconds());
-		const headers = { [signatureName]: sign(SECRET, timestamp, body), [timestampName]: timestamp };
+		const headers = {
+			[signatureName]: webhookSignature(SECRET, timestamp, body),
+			[timestampName]: timestamp,
+		};
 		expectStarted(await call({ body, headers }), JSON.parse(body));
 	});
 });
@@ -356,7 +352,10 @@ describe('deliveries refused with 401', () => {
 			const body = eventBody(212);
 			const request = {
 				body,
-				headers: { 'FS-Timestamp': timestamp, 'FS-Signature': sign(SECRET, timestamp, body) },
+				headers: {
+					'FS-Timestamp': timestamp,
+					'FS-Signature': webhookSignature(SECRET, timestamp, body),
+				},
 			};
 			expectRefused(await call(request), 401, WINDOW);
 		},

@@ -1,10 +1,9 @@
 import type { INodeParameters } from 'n8n-workflow';
 
-import { startEmulator, type Emulator } from '../emulator';
-import type { Harness } from '../harness';
-import { createHarness, filestackNode } from '../harness';
-import type { EmulatedApp, Site } from './support';
-import { credentialsFor, Seeder, startSite } from './support';
+import { filestackNode } from '../harness';
+import * as refusal from '../support/fetchUrlRefusals';
+import type { EmulatedApp } from './support';
+import { useNodeFixture } from './support';
 
 // Every URL Filestack is to fetch passes one check before anything is sent: http(s) only (and src:// storage
 // aliases where Filestack's processing URLs take them), never a cloud metadata address (link-local, or AWS's
@@ -12,37 +11,15 @@ import { credentialsFor, Seeder, startSite } from './support';
 // The message names the parameter by its label.
 const APP: EmulatedApp = { apiKey: 'URL_INPUTS_KEY', appSecret: 'url-inputs-app-secret' };
 
-let emulator: Emulator;
-let harness: Harness;
-let seeder: Seeder;
-let site: Site;
+const fixture = useNodeFixture({
+	apps: [APP],
+	site: { '/a.txt': { type: 'text/plain', body: Buffer.from('from the site\n') } },
+});
 let handle: string;
 
 beforeAll(async () => {
-	emulator = await startEmulator({ apps: [APP] });
-	harness = await createHarness({ credentials: credentialsFor(emulator, APP) });
-	seeder = new Seeder(emulator);
-	site = await startSite({
-		'/a.txt': { type: 'text/plain', body: Buffer.from('from the site\n') },
-	});
-	handle = (await seeder.store(APP, Buffer.from('stored\n'), 'stored.txt', 'text/plain')).handle;
+	handle = (await fixture.seeder.store(APP, 'stored\n', 'stored.txt', 'text/plain')).handle;
 });
-
-afterAll(async () => {
-	seeder.close();
-	await site.close();
-	await harness.close();
-	await emulator.close();
-});
-
-const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
-const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
-const LINK_LOCAL =
-	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
-const AWS_IPV6 = "it points to fd00:ec2::254, the IPv6 address of AWS's metadata service";
-const READ_DIFFERENTLY =
-	'it holds a backslash, tab or line break, which URL parsers read differently';
-const USER_INFO = 'it holds user info (user@host), and URL parsers disagree on where that ends';
 
 const operations: Record<string, (url: string) => INodeParameters> = {
 	'Upload From URL': (url) => ({ resource: 'file', operation: 'uploadFromUrl', url }),
@@ -77,44 +54,44 @@ const menuPath: Record<string, string> = {
 };
 
 const refused: Array<[string, string, string, string]> = [
-	['Upload From URL', 'file:///etc/passwd', 'URL', HTTP_ONLY],
-	['Upload From URL', 'javascript:alert(1)', 'URL', HTTP_ONLY],
-	['Upload From URL', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Upload From URL', 'http://[fe80::1]/file', 'URL', LINK_LOCAL],
-	['Upload From URL', 'src://my-storage/a.txt', 'URL', HTTP_ONLY],
-	['Upload From URL', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
-	['Upload From URL', 'http://example.com@169.254.169.254/', 'URL', USER_INFO],
-	['Upload From URL', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
-	['Overwrite (URL)', 'file:///etc/passwd', 'URL', HTTP_ONLY],
-	['Overwrite (URL)', 'javascript:alert(1)', 'URL', HTTP_ONLY],
-	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
-	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', LINK_LOCAL],
-	['Overwrite (URL)', 'http://example.com\\@169.254.169.254/', 'URL', READ_DIFFERENTLY],
-	['Overwrite (URL)', 'http://user:pass@example.com/a.txt', 'URL', USER_INFO],
-	['Overwrite (URL)', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', AWS_IPV6],
-	['Transform', 'file:///etc/passwd', 'URL', WITH_ALIAS],
-	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', LINK_LOCAL],
+	['Upload From URL', 'file:///etc/passwd', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'javascript:alert(1)', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'http://2852039166/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'http://[fe80::1]/file', 'URL', refusal.LINK_LOCAL],
+	['Upload From URL', 'src://my-storage/a.txt', 'URL', refusal.HTTP_ONLY],
+	['Upload From URL', 'http://example.com\\@169.254.169.254/', 'URL', refusal.READ_DIFFERENTLY],
+	['Upload From URL', 'http://example.com@169.254.169.254/', 'URL', refusal.USER_INFO],
+	['Upload From URL', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', refusal.AWS_IPV6],
+	['Overwrite (URL)', 'file:///etc/passwd', 'URL', refusal.HTTP_ONLY],
+	['Overwrite (URL)', 'javascript:alert(1)', 'URL', refusal.HTTP_ONLY],
+	['Overwrite (URL)', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
+	['Overwrite (URL)', 'http://[::ffff:169.254.169.254]/', 'URL', refusal.LINK_LOCAL],
+	['Overwrite (URL)', 'http://example.com\\@169.254.169.254/', 'URL', refusal.READ_DIFFERENTLY],
+	['Overwrite (URL)', 'http://user:pass@example.com/a.txt', 'URL', refusal.USER_INFO],
+	['Overwrite (URL)', 'http://[fd00:ec2::254]/latest/meta-data/', 'URL', refusal.AWS_IPV6],
+	['Transform', 'file:///etc/passwd', 'URL', refusal.WITH_ALIAS],
+	['Transform', 'http://169.254.169.254/latest/meta-data/', 'URL', refusal.LINK_LOCAL],
 	[
 		'Transform',
 		'http://example.com\\..\\169.254.169.254/latest/meta-data/',
 		'URL',
-		READ_DIFFERENTLY,
+		refusal.READ_DIFFERENTLY,
 	],
-	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', LINK_LOCAL],
-	['Convert', 'http://[fd00:ec2::254]/clip.mov', 'URL', AWS_IPV6],
-	['Screenshot', 'http://example.com@169.254.169.254/', 'Page URL', USER_INFO],
-	['Screenshot', 'http://169.254.169.254/', 'Page URL', LINK_LOCAL],
-	['Screenshot', 'src://my-storage/page.html', 'Page URL', HTTP_ONLY],
-	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', LINK_LOCAL],
-	['Zip', 'file:///etc/passwd', 'Files', WITH_ALIAS],
-	['Zip', 'src://my-storage\\..\\a.txt', 'Files', READ_DIFFERENTLY],
+	['Convert', 'http://[fe80::a9fe:a9fe]/clip.mov', 'URL', refusal.LINK_LOCAL],
+	['Convert', 'http://[fd00:ec2::254]/clip.mov', 'URL', refusal.AWS_IPV6],
+	['Screenshot', 'http://example.com@169.254.169.254/', 'Page URL', refusal.USER_INFO],
+	['Screenshot', 'http://169.254.169.254/', 'Page URL', refusal.LINK_LOCAL],
+	['Screenshot', 'src://my-storage/page.html', 'Page URL', refusal.HTTP_ONLY],
+	['Zip', 'http://169.254.169.254/latest/meta-data/', 'Files', refusal.LINK_LOCAL],
+	['Zip', 'file:///etc/passwd', 'Files', refusal.WITH_ALIAS],
+	['Zip', 'src://my-storage\\..\\a.txt', 'Files', refusal.READ_DIFFERENTLY],
 ];
 
 describe('a URL input that Filestack should not fetch', () => {
 	it.each(refused)('%s refuses %s, naming the parameter %s', async (operation, url, label, why) => {
-		const first = emulator.requests.length;
-		const run = await harness.run({ nodes: [filestackNode(operations[operation](url))] });
+		const first = fixture.emulator.requests.length;
+		const run = await fixture.harness.run({ nodes: [filestackNode(operations[operation](url))] });
 
 		expect(run.status).toBe('error');
 		const error = run.nodeError('Filestack');
@@ -122,14 +99,14 @@ describe('a URL input that Filestack should not fetch', () => {
 		expect(error?.message).toBe(
 			`${label} ${JSON.stringify(url)} is refused: ${why} (${menuPath[operation]}) [item 0]`,
 		);
-		expect(emulator.requests.length).toBe(first);
+		expect(fixture.emulator.requests.length).toBe(first);
 	});
 });
 
 describe('a URL input Filestack may fetch', () => {
 	it('a loopback or private address goes on to Filestack, which fetches it from its own network', async () => {
-		const run = await harness.run({
-			nodes: [filestackNode(operations['Upload From URL'](`${site.url}/a.txt`))],
+		const run = await fixture.harness.run({
+			nodes: [filestackNode(operations['Upload From URL'](`${fixture.site.url}/a.txt`))],
 		});
 
 		const [item] = run.output('Filestack');
@@ -137,13 +114,13 @@ describe('a URL input Filestack may fetch', () => {
 	});
 
 	it('a storage alias goes on where Filestack takes one (Transform)', async () => {
-		const run = await harness.run({
+		const run = await fixture.harness.run({
 			nodes: [filestackNode(operations.Transform('src://my-storage/a.jpg'))],
 		});
 
 		const [item] = run.output('Filestack');
 		const [base, rest] = String(item.json.url).split('/flip/');
-		expect(base).toBe(`${emulator.url}/${APP.apiKey}`);
+		expect(base).toBe(`${fixture.emulator.url}/${APP.apiKey}`);
 		expect(rest).toMatch(/^security=p:[^/]+,s:[0-9a-f]+\/src:\/\/my-storage\/a\.jpg$/);
 	});
 });

@@ -1,10 +1,10 @@
-import { createHmac } from 'crypto';
 import nock from 'nock';
 
 import { Client } from '../../nodes/Filestack/sdk/client';
 import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { nodeTransport } from '../harness/nodeTransport';
+import { policySignature } from '../support/signatures';
 
 const ORIGIN = 'http://filestack.test';
 const SECRET = 'app-secret-for-tests';
@@ -36,7 +36,7 @@ function expectLeastPrivilege(
 	handle?: string,
 	url?: string,
 ) {
-	const expected = createHmac('sha256', SECRET).update(signed.policyB64).digest('hex');
+	const expected = policySignature(SECRET, signed.policyB64);
 	expect(signed.signature).toBe(expected);
 	expect(signed.policy.call).toEqual(calls);
 	expect(signed.policy.handle).toBe(handle);
@@ -44,6 +44,18 @@ function expectLeastPrivilege(
 	const now = Date.now() / 1000;
 	expect(signed.policy.expiry as number).toBeGreaterThan(now);
 	expect(signed.policy.expiry as number).toBeLessThanOrEqual(now + 5 * 60 + 1);
+}
+
+/** Answers the next `method` request to ORIGIN, whatever its path, with `reply`; then gives the path it asked for. */
+function answerAnyPath(method: 'GET' | 'POST', reply: nock.ReplyFnResult): () => string {
+	let path = '';
+	nock(ORIGIN)
+		.intercept(/.*/, method)
+		.reply(function (uri) {
+			path = uri;
+			return reply;
+		});
+	return () => path;
 }
 
 describe('Client: every request with an app secret carries a valid, unexpired, least-privilege policy', () => {
@@ -72,24 +84,18 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 	});
 
 	it('download: read, on that handle', async () => {
-		let path = '';
-		nock(ORIGIN)
-			.get(/.*/)
-			.reply(function (uri) {
-				path = uri;
-				return [
-					200,
-					'bytes',
-					{
-						'content-type': 'text/plain',
-						'content-length': '5',
-						'content-disposition': 'attachment; filename="a.txt"',
-					},
-				];
-			});
+		const path = answerAnyPath('GET', [
+			200,
+			'bytes',
+			{
+				'content-type': 'text/plain',
+				'content-length': '5',
+				'content-disposition': 'attachment; filename="a.txt"',
+			},
+		]);
 		const file = await client.filelink(HANDLE).download();
-		expect(path).toMatch(new RegExp(`^/security=p:[^/]+/${HANDLE}$`));
-		expectLeastPrivilege(fromPath(path), ['read'], HANDLE);
+		expect(path()).toMatch(new RegExp(`^/security=p:[^/]+/${HANDLE}$`));
+		expectLeastPrivilege(fromPath(path()), ['read'], HANDLE);
 		expect(file).toMatchObject({ filename: 'a.txt', mimetype: 'text/plain', size: 5 });
 	});
 
@@ -129,37 +135,25 @@ describe('Client: every request with an app secret carries a valid, unexpired, l
 	it.each(['tags', 'sfw', 'ocr'] as const)(
 		'%s: read and convert, task before the security segment',
 		async (task) => {
-			let path = '';
-			nock(ORIGIN)
-				.get(/.*/)
-				.reply(function (uri) {
-					path = uri;
-					return [200, { result: task }];
-				});
+			const path = answerAnyPath('GET', [200, { result: task }]);
 			await expect(client.filelink(HANDLE)[task]()).resolves.toEqual({ result: task });
-			expect(path).toMatch(new RegExp(`^/${task}/security=p:[^/]+/${HANDLE}$`));
-			expectLeastPrivilege(fromPath(path), ['read', 'convert'], HANDLE);
+			expect(path()).toMatch(new RegExp(`^/${task}/security=p:[^/]+/${HANDLE}$`));
+			expectLeastPrivilege(fromPath(path()), ['read', 'convert'], HANDLE);
 		},
 	);
 
 	it('store of a transformation: read, convert and store, signed (unlike the Python SDK)', async () => {
-		let path = '';
-		nock(ORIGIN)
-			.post(/.*/)
-			.reply(function (uri) {
-				path = uri;
-				return [
-					200,
-					{ url: `${ORIGIN}/NEWHANDLE0123456789x`, size: 9, type: 'image/png', filename: 'r.png' },
-				];
-			});
+		const path = answerAnyPath('POST', [
+			200,
+			{ url: `${ORIGIN}/NEWHANDLE0123456789x`, size: 9, type: 'image/png', filename: 'r.png' },
+		]);
 		const stored = await client
 			.filelink(HANDLE)
 			.transform()
 			.add({ name: 'resize', params: { width: 100 } })
 			.store();
-		expect(path).toMatch(new RegExp(`^/resize=width:100/store/security=p:[^/]+/${HANDLE}$`));
-		expectLeastPrivilege(fromPath(path), ['read', 'convert', 'store'], HANDLE);
+		expect(path()).toMatch(new RegExp(`^/resize=width:100/store/security=p:[^/]+/${HANDLE}$`));
+		expectLeastPrivilege(fromPath(path()), ['read', 'convert', 'store'], HANDLE);
 		expect(stored).toMatchObject({
 			handle: 'NEWHANDLE0123456789x',
 			mimetype: 'image/png',

@@ -1,6 +1,5 @@
-import { createHmac } from 'crypto';
-
 import { FilestackApi } from '../../credentials/FilestackApi.credentials';
+import { policySignature } from '../support/signatures';
 
 describe("requests n8n sends with the credential (the HTTP Request node's Custom API Call)", () => {
 	it.each([
@@ -23,7 +22,7 @@ describe("requests n8n sends with the credential (the HTTP Request node's Custom
 		);
 
 		const { policy, signature } = options.body as { policy: string; signature: string };
-		expect(signature).toBe(createHmac('sha256', 'SECRET').update(policy).digest('hex'));
+		expect(signature).toBe(policySignature('SECRET', policy));
 		const decoded = JSON.parse(Buffer.from(policy, 'base64').toString('utf8')) as Record<
 			string,
 			unknown

@@ -3,15 +3,7 @@ import { resolveEndpoints } from '../../nodes/Filestack/sdk/endpoints';
 import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { fetchUrlProblem } from '../../nodes/Filestack/sdk/fetchUrl';
 import type { Transport } from '../../nodes/Filestack/sdk/transport';
-
-const HTTP_ONLY = 'only http:// or https:// URLs can be fetched';
-const WITH_ALIAS = 'only http://, https:// or src:// (a storage alias) URLs can be fetched';
-const LINK_LOCAL =
-	'it points to a link-local address (169.254.0.0/16 or fe80::/10), where cloud metadata services answer';
-const AWS_IPV6 = "it points to fd00:ec2::254, the IPv6 address of AWS's metadata service";
-const READ_DIFFERENTLY =
-	'it holds a backslash, tab or line break, which URL parsers read differently';
-const USER_INFO = 'it holds user info (user@host), and URL parsers disagree on where that ends';
+import * as refusal from '../support/fetchUrlRefusals';
 
 describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => {
 	it.each([
@@ -21,31 +13,31 @@ describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => 
 		['http://10.0.0.5/a.pdf', undefined],
 		['http://169.255.0.1/a.pdf', undefined],
 		['http://[fec0::1]/a.pdf', undefined],
-		['file:///etc/passwd', HTTP_ONLY],
-		['javascript:alert(1)', HTTP_ONLY],
-		['ftp://example.com/a.pdf', HTTP_ONLY],
-		['src://alias/a.jpg', HTTP_ONLY],
-		['http://', HTTP_ONLY],
-		['http://169.254.169.254/latest/meta-data/', LINK_LOCAL],
-		['http://169.254.0.1/', LINK_LOCAL],
-		['http://2852039166/', LINK_LOCAL],
-		['http://0xa9.0xfe.0xa9.0xfe/', LINK_LOCAL],
-		['http://0251.0376.0251.0376/', LINK_LOCAL],
-		['http://[fe80::1]/', LINK_LOCAL],
-		['http://[FEBF::1]/', LINK_LOCAL],
-		['http://[::ffff:169.254.169.254]/', LINK_LOCAL],
+		['file:///etc/passwd', refusal.HTTP_ONLY],
+		['javascript:alert(1)', refusal.HTTP_ONLY],
+		['ftp://example.com/a.pdf', refusal.HTTP_ONLY],
+		['src://alias/a.jpg', refusal.HTTP_ONLY],
+		['http://', refusal.HTTP_ONLY],
+		['http://169.254.169.254/latest/meta-data/', refusal.LINK_LOCAL],
+		['http://169.254.0.1/', refusal.LINK_LOCAL],
+		['http://2852039166/', refusal.LINK_LOCAL],
+		['http://0xa9.0xfe.0xa9.0xfe/', refusal.LINK_LOCAL],
+		['http://0251.0376.0251.0376/', refusal.LINK_LOCAL],
+		['http://[fe80::1]/', refusal.LINK_LOCAL],
+		['http://[FEBF::1]/', refusal.LINK_LOCAL],
+		['http://[::ffff:169.254.169.254]/', refusal.LINK_LOCAL],
 		['http://exa mple.com/', 'it is not a valid URL'],
-		['http://[fd00:ec2::254]/latest/meta-data/', AWS_IPV6],
-		['http://[FD00:0EC2:0:0:0:0:0:254]/', AWS_IPV6],
+		['http://[fd00:ec2::254]/latest/meta-data/', refusal.AWS_IPV6],
+		['http://[FD00:0EC2:0:0:0:0:0:254]/', refusal.AWS_IPV6],
 		['http://[fd00:ec2::253]/', undefined],
-		['http://example.com\\..\\169.254.169.254/latest/meta-data/', READ_DIFFERENTLY],
-		['http://example.com\\@169.254.169.254/', READ_DIFFERENTLY],
-		['http://example.com/a\\b.pdf', READ_DIFFERENTLY],
-		['http://exa\tmple.com/', READ_DIFFERENTLY],
-		['http://example.com/a\n.pdf', READ_DIFFERENTLY],
-		['http://user:pass@example.com/a.pdf', USER_INFO],
-		['http://example.com@169.254.169.254/', USER_INFO],
-		['http://@example.com/', USER_INFO],
+		['http://example.com\\..\\169.254.169.254/latest/meta-data/', refusal.READ_DIFFERENTLY],
+		['http://example.com\\@169.254.169.254/', refusal.READ_DIFFERENTLY],
+		['http://example.com/a\\b.pdf', refusal.READ_DIFFERENTLY],
+		['http://exa\tmple.com/', refusal.READ_DIFFERENTLY],
+		['http://example.com/a\n.pdf', refusal.READ_DIFFERENTLY],
+		['http://user:pass@example.com/a.pdf', refusal.USER_INFO],
+		['http://example.com@169.254.169.254/', refusal.USER_INFO],
+		['http://@example.com/', refusal.USER_INFO],
 		['https://example.com/a@b.pdf?who=a@b#c@d', undefined],
 	])('%s without storage aliases', (url, problem) => {
 		expect(fetchUrlProblem(url, false)).toBe(problem);
@@ -54,9 +46,9 @@ describe('fetchUrlProblem: the one check of a URL Filestack is to fetch', () => 
 	it.each([
 		['src://alias/a.jpg', undefined],
 		['https://example.com/a.jpg', undefined],
-		['file:///etc/passwd', WITH_ALIAS],
-		['http://169.254.169.254/', LINK_LOCAL],
-		['src://alias\\..\\x.jpg', READ_DIFFERENTLY],
+		['file:///etc/passwd', refusal.WITH_ALIAS],
+		['http://169.254.169.254/', refusal.LINK_LOCAL],
+		['src://alias\\..\\x.jpg', refusal.READ_DIFFERENTLY],
 		['src://alias/a@b.jpg', undefined],
 	])('%s where storage aliases are taken', (url, problem) => {
 		expect(fetchUrlProblem(url, true)).toBe(problem);
@@ -90,14 +82,14 @@ describe('the SDK refuses such a URL before sending anything', () => {
 		['Screenshot', async () => await client.screenshot(metadata).store(), 'The page URL'],
 	])('%s', async (_, call, what) => {
 		await expect(call()).rejects.toThrow(
-			new FilestackValidationError(`${what} "${metadata}" is refused: ${LINK_LOCAL}`),
+			new FilestackValidationError(`${what} "${metadata}" is refused: ${refusal.LINK_LOCAL}`),
 		);
 		expect(requests).toEqual([]);
 	});
 
 	it('a transformation of a URL', () => {
 		expect(() => client.transformation({ url: metadata }).url()).toThrow(
-			`Invalid source URL "${metadata}": ${LINK_LOCAL}`,
+			`Invalid source URL "${metadata}": ${refusal.LINK_LOCAL}`,
 		);
 	});
 });

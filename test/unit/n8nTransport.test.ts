@@ -1,6 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { n8nTransport } from '../../nodes/Filestack/transport/n8nTransport';
+import { n8nTransport } from '../../nodes/Filestack/helpers/n8nTransport';
 
 /** Only what the transport's sleep uses: the execution's cancel signal. */
 function contextWith(signal?: AbortSignal) {

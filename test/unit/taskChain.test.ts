@@ -1,16 +1,8 @@
-import { FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
 import { parseListText, parseTaskChain } from '../../nodes/Filestack/sdk/taskChain';
 import { encodeTask, validateTasks } from '../../nodes/Filestack/sdk/url';
+import { validationMessage } from './validationMessage';
 
-const chainError = (text: string) => {
-	try {
-		parseTaskChain(text);
-	} catch (error) {
-		expect(error).toBeInstanceOf(FilestackValidationError);
-		return (error as Error).message;
-	}
-	throw new Error(`${JSON.stringify(text)} was parsed`);
-};
+const chainError = (text: string) => validationMessage(parseTaskChain, text);
 
 describe('parseTaskChain', () => {
 	it('reads tasks, parameters and bare names, keeping values as text for validation to type', () => {

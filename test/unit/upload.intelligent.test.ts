@@ -1,35 +1,15 @@
 import { FilestackApiError, FilestackValidationError } from '../../nodes/Filestack/sdk/errors';
-import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
-import {
-	cleanNock,
-	FakeUploadApi,
-	md5Base64,
-	MiB,
-	streamOf,
-	testBytes,
-	testHttp,
-	UPLOAD_BASE,
-} from './uploadFixtures';
+import { UploadOptions } from '../../nodes/Filestack/sdk/upload';
+import { md5Base64, MiB, streamOf, testBytes, testHttp, useFakeUploadApi } from './uploadFixtures';
 
-const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
-
-let api: FakeUploadApi;
-let client: ReturnType<typeof testHttp>;
+const fake = useFakeUploadApi();
 
 beforeEach(() => {
-	api = new FakeUploadApi();
-	api.startResponse = { ...api.startResponse, upload_type: 'intelligent_ingestion' };
-	client = testHttp();
-});
-afterEach(() => {
-	client.close();
-	cleanNock();
+	fake.api.startResponse = { ...fake.api.startResponse, upload_type: 'intelligent_ingestion' };
 });
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(
-		client.http,
-		target,
+	return await fake.upload(
 		{ size: bytes.length, stream: streamOf(bytes) },
 		{
 			filename: 'big.bin',
@@ -40,13 +20,14 @@ async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
 }
 
 /** `[part, offset, size]` of each chunk upload call, in the order sent. */
-const chunkCalls = () => api.of('upload').map((r) => [r.json!.part, r.json!.offset, r.json!.size]);
-const putSizes = () => api.of('put').map((r) => r.bytes!.length);
+const chunkCalls = () =>
+	fake.api.of('upload').map((r) => [r.json!.part, r.json!.offset, r.json!.size]);
+const putSizes = () => fake.api.of('put').map((r) => r.bytes!.length);
 
 /** The file as storage holds it: for each part, the latest bytes PUT at each offset, in order. */
 function storedBytes(): Buffer {
 	const chunks = new Map<string, Buffer>();
-	for (const put of api.of('put')) {
+	for (const put of fake.api.of('put')) {
 		const [, part, offset] = /\/put\/(\d+)\/(\d+)/.exec(put.path)!;
 		chunks.set(`${part.padStart(6, '0')}:${offset.padStart(10, '0')}`, put.bytes!);
 	}
@@ -58,8 +39,8 @@ describe('Intelligent Ingestion', () => {
 		const bytes = testBytes(12_000_000);
 		const file = await upload(bytes, { store: { uploadTags: { t: 'v' } } });
 
-		expect(api.of('start')[0].json!.fii).toBe(true);
-		expect(api.of('upload').map((r) => r.json)).toEqual([
+		expect(fake.api.of('start')[0].json!.fii).toBe(true);
+		expect(fake.api.of('upload').map((r) => r.json)).toEqual([
 			{
 				apikey: 'KEY',
 				uri: '/bucket/key',
@@ -85,7 +66,7 @@ describe('Intelligent Ingestion', () => {
 				fii: true,
 			},
 		]);
-		expect(api.of('commit').map((r) => r.json)).toEqual(
+		expect(fake.api.of('commit').map((r) => r.json)).toEqual(
 			[1, 2].map((part) => ({
 				apikey: 'KEY',
 				uri: '/bucket/key',
@@ -96,7 +77,7 @@ describe('Intelligent Ingestion', () => {
 				size: 12_000_000,
 			})),
 		);
-		const [complete] = api.of('complete');
+		const [complete] = fake.api.of('complete');
 		expect(complete.json).toEqual({
 			apikey: 'KEY',
 			uri: '/bucket/key',
@@ -115,40 +96,40 @@ describe('Intelligent Ingestion', () => {
 
 	test('on: asks for it at start', async () => {
 		await upload(testBytes(100), { intelligent: 'on' });
-		expect(api.of('start')[0].json!.fii).toBe(true);
-		expect(api.of('commit')).toHaveLength(1);
+		expect(fake.api.of('start')[0].json!.fii).toBe(true);
+		expect(fake.api.of('commit')).toHaveLength(1);
 	});
 
 	test('on: refused clearly, before any byte is sent, when the app does not have it', async () => {
-		delete api.startResponse.upload_type;
+		delete fake.api.startResponse.upload_type;
 		const failure = upload(testBytes(100), { intelligent: 'on' });
 		await expect(failure).rejects.toThrow(FilestackValidationError);
 		await expect(failure).rejects.toThrow(
 			/Intelligent Ingestion is not enabled for this Filestack application/,
 		);
-		expect(api.of('upload')).toHaveLength(0);
+		expect(fake.api.of('upload')).toHaveLength(0);
 	});
 
 	test('auto without it, or off with it: regular multipart', async () => {
 		await upload(testBytes(100), { intelligent: 'off' });
-		delete api.startResponse.upload_type;
+		delete fake.api.startResponse.upload_type;
 		await upload(testBytes(100), { intelligent: 'auto' });
-		expect(api.of('commit')).toHaveLength(0);
-		expect(api.of('upload').every((r) => r.json!.fii === undefined)).toBe(true);
-		expect(api.of('complete').map((r) => (r.json!.parts as unknown[]).length)).toEqual([1, 1]);
+		expect(fake.api.of('commit')).toHaveLength(0);
+		expect(fake.api.of('upload').every((r) => r.json!.fii === undefined)).toBe(true);
+		expect(fake.api.of('complete').map((r) => (r.json!.parts as unknown[]).length)).toEqual([1, 1]);
 	});
 
 	test('a file of 0 bytes is one empty chunk, committed', async () => {
 		await upload(new Uint8Array(0));
 		expect(chunkCalls()).toEqual([[1, 0, 0]]);
-		expect(api.of('commit').map((r) => r.json!.size)).toEqual([0]);
-		expect(api.of('complete')[0].json).toMatchObject({ size: 0, fii: true });
+		expect(fake.api.of('commit').map((r) => r.json!.size)).toEqual([0]);
+		expect(fake.api.of('complete')[0].json).toMatchObject({ size: 0, fii: true });
 	});
 });
 
 describe('chunk halving', () => {
 	test('a failed chunk is sent again at half the size, then the rest of the part (the Python SDK vector)', async () => {
-		api.failures.put.push({ status: 503 });
+		fake.api.failures.put.push({ status: 503 });
 		const bytes = testBytes(5_415_034);
 		await upload(bytes);
 		expect(putSizes()).toEqual([5_415_034, 4_194_304, 1_220_730]);
@@ -158,11 +139,11 @@ describe('chunk halving', () => {
 			[1, 4_194_304, 1_220_730],
 		]);
 		expect(storedBytes().equals(Buffer.from(bytes))).toBe(true);
-		expect(api.of('commit')).toHaveLength(1);
+		expect(fake.api.of('commit')).toHaveLength(1);
 	});
 
 	test('a failing chunk upload call (5xx, 429, no answer) halves the chunk too', async () => {
-		api.failures.upload.push({ status: 500 }, { status: 429 }, 'network');
+		fake.api.failures.upload.push({ status: 500 }, { status: 429 }, 'network');
 		const bytes = testBytes(9 * MiB);
 		await upload(bytes);
 		expect(chunkCalls().slice(0, 4)).toEqual([
@@ -175,7 +156,7 @@ describe('chunk halving', () => {
 	});
 
 	test('halves down to 32 KiB, then gives up with a clear error, after the usual tries at the floor', async () => {
-		for (let i = 0; i < 100; i++) api.failures.put.push({ status: 503, body: 'SlowDown' });
+		for (let i = 0; i < 100; i++) fake.api.failures.put.push({ status: 503, body: 'SlowDown' });
 		const failure = upload(testBytes(5_415_034));
 		await expect(failure).rejects.toThrow(FilestackApiError);
 		await expect(failure).rejects.toThrow(
@@ -184,14 +165,14 @@ describe('chunk halving', () => {
 		const halves = [4_194_304, 2_097_152, 1_048_576, 524_288, 262_144, 131_072, 65_536];
 		// Four tries in all at 32 KiB: the test policy's `attempts`.
 		expect(putSizes()).toEqual([5_415_034, ...halves, 32_768, 32_768, 32_768, 32_768]);
-		expect(api.of('commit')).toHaveLength(0);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('commit')).toHaveLength(0);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 
 	test('with one try allowed, the first failure at 32 KiB ends it, as in the Python SDK', async () => {
-		client.close();
-		client = testHttp({ attempts: 1 });
-		for (let i = 0; i < 100; i++) api.failures.put.push('network');
+		fake.client.close();
+		fake.client = testHttp({ attempts: 1 });
+		for (let i = 0; i < 100; i++) fake.api.failures.put.push('network');
 		await expect(upload(testBytes(5_415_034))).rejects.toThrow(
 			/^Upload of part 1 \(Intelligent Ingestion, down to chunks of 32 KiB\) failed: /,
 		);
@@ -199,14 +180,14 @@ describe('chunk halving', () => {
 	});
 
 	test('a chunk throttled with 429 waits as long as Retry-After asks, then goes again smaller', async () => {
-		api.failures.put.push({ status: 429, headers: { 'Retry-After': '2' } });
+		fake.api.failures.put.push({ status: 429, headers: { 'Retry-After': '2' } });
 		await upload(testBytes(5 * MiB));
-		expect(client.sleeps).toEqual([2000]);
+		expect(fake.client.sleeps).toEqual([2000]);
 		expect(putSizes()).toEqual([5 * MiB, 4 * MiB, 1 * MiB]);
 	});
 
 	test('a 4xx other than 429 is not retried', async () => {
-		api.failures.put.push({
+		fake.api.failures.put.push({
 			status: 403,
 			body: '<Error><Code>AccessDenied</Code><Message>no</Message></Error>',
 		});
@@ -217,16 +198,16 @@ describe('chunk halving', () => {
 	});
 
 	test('chunks that go through grow back to the part size', async () => {
-		api.failures.put.push('network');
+		fake.api.failures.put.push('network');
 		await upload(testBytes(16 * MiB));
 		expect(putSizes()).toEqual([8 * MiB, 4 * MiB, 4 * MiB, 8 * MiB]);
 	});
 
 	test('the chunk size belongs to one upload: the next one starts at 8 MiB again', async () => {
-		api.failures.put.push('network', 'network');
+		fake.api.failures.put.push('network', 'network');
 		await upload(testBytes(8 * MiB));
 		const first = putSizes();
-		api.requests.length = 0;
+		fake.api.requests.length = 0;
 		await upload(testBytes(8 * MiB));
 		expect(first[0]).toBe(8 * MiB);
 		expect(first[1]).toBe(4 * MiB);

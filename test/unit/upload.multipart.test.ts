@@ -3,38 +3,15 @@ import {
 	FilestackNetworkError,
 	FilestackValidationError,
 } from '../../nodes/Filestack/sdk/errors';
-import { uploadStream, UploadOptions } from '../../nodes/Filestack/sdk/upload';
-import {
-	cleanNock,
-	FakeUploadApi,
-	LOCATION,
-	md5Base64,
-	MiB,
-	streamOf,
-	testBytes,
-	testHttp,
-	UPLOAD_BASE,
-} from './uploadFixtures';
+import { UploadOptions } from '../../nodes/Filestack/sdk/upload';
+import { LOCATION, md5Base64, MiB, streamOf, testBytes, useFakeUploadApi } from './uploadFixtures';
 
-const target = { uploadBase: UPLOAD_BASE, apiKey: 'KEY' };
-const signer = () => ({ policyB64: 'POLICY', signature: 'SIG' });
+const signer = () => ({ toParams: () => ({ policy: 'POLICY', signature: 'SIG' }) });
 
-let api: FakeUploadApi;
-let client: ReturnType<typeof testHttp>;
-
-beforeEach(() => {
-	api = new FakeUploadApi();
-	client = testHttp();
-});
-afterEach(() => {
-	client.close();
-	cleanNock();
-});
+const fake = useFakeUploadApi();
 
 async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
-	return await uploadStream(
-		client.http,
-		target,
+	return await fake.upload(
 		{ size: bytes.length, stream: streamOf(bytes) },
 		{
 			filename: 'n.bin',
@@ -48,7 +25,7 @@ async function upload(bytes: Uint8Array, options: Partial<UploadOptions> = {}) {
 /** The bytes storage received for each part, in part order (the last PUT of a part wins, as in S3). */
 function storedBytes(): Buffer {
 	const byPart = new Map<number, Buffer>();
-	for (const put of api.of('put'))
+	for (const put of fake.api.of('put'))
 		byPart.set(Number(/\/put\/(\d+)/.exec(put.path)?.[1]), put.bytes!);
 	return Buffer.concat([...byPart.keys()].sort((a, b) => a - b).map((part) => byPart.get(part)!));
 }
@@ -63,7 +40,7 @@ describe('regular multipart upload', () => {
 		});
 
 		const store = { location: 'gcs', path: 'p/', workflows: ['w1'] };
-		expect(api.of('start').map((r) => r.json)).toEqual([
+		expect(fake.api.of('start').map((r) => r.json)).toEqual([
 			{
 				apikey: 'KEY',
 				filename: 'n.bin',
@@ -75,7 +52,7 @@ describe('regular multipart upload', () => {
 			},
 		]);
 		const sizes = [5_242_880, 5_242_880, 1_514_240];
-		const uploads = api
+		const uploads = fake.api
 			.of('upload')
 			.map((r) => r.json!)
 			.sort((a, b) => Number(a.part) - Number(b.part));
@@ -94,14 +71,14 @@ describe('regular multipart upload', () => {
 			})),
 		);
 		expect(
-			api
+			fake.api
 				.of('put')
 				.map((r) => r.bytes!.length)
 				.sort(),
 		).toEqual([...sizes].sort());
 		expect(storedBytes().equals(Buffer.from(bytes))).toBe(true);
 
-		const [complete] = api.of('complete');
+		const [complete] = fake.api.of('complete');
 		const etags = (complete.json!.parts as Array<{ etag: string }>).map((p) => p.etag);
 		expect(etags.every((etag) => /^"[0-9a-f]{32}"$/.test(etag))).toBe(true);
 		expect(complete.json).toEqual({
@@ -134,100 +111,100 @@ describe('regular multipart upload', () => {
 	test('uses 8 MiB parts by default and bigger ones when 10,000 parts would not do', async () => {
 		await upload(testBytes(12_000_000));
 		expect(
-			api
+			fake.api
 				.of('upload')
 				.map((r) => r.json!.size)
 				.sort(),
 		).toEqual([3_611_392, 8_388_608]);
-		expect(api.of('start')[0].json!.store).toEqual({ location: 's3' });
-		expect(api.of('start')[0].json).not.toHaveProperty('policy');
+		expect(fake.api.of('start')[0].json!.store).toEqual({ location: 's3' });
+		expect(fake.api.of('start')[0].json).not.toHaveProperty('policy');
 	});
 
 	test('PUTs with exactly the headers the upload call returned, and keeps the ETag quotes', async () => {
 		await upload(testBytes(1000));
-		const [put] = api.of('put');
+		const [put] = fake.api.of('put');
 		const own = Object.keys(put.headers).filter(
 			(name) => !['host', 'connection', 'content-length'].includes(name),
 		);
 		expect(own.sort()).toEqual(['content-md5', 'x-amz-date']);
 		expect(put.headers['content-md5']).toBe(md5Base64(testBytes(1000)));
 		expect(put.headers['content-length']).toBe('1000');
-		expect(api.of('complete')[0].json!.parts).toEqual([
+		expect(fake.api.of('complete')[0].json!.parts).toEqual([
 			{ part_number: 1, etag: expect.stringMatching(/^".+"$/) },
 		]);
 	});
 
 	test('follows location_url and sends Filestack-Upload-Region when the start answer has location_region', async () => {
-		api.startResponse = {
-			...api.startResponse,
+		fake.api.startResponse = {
+			...fake.api.startResponse,
 			location_url: 'upload-eu.example.test',
 			location_region: 'eu-west-1',
 		};
 		await upload(testBytes(10));
 		for (const route of ['upload', 'complete'] as const) {
-			expect(api.of(route)[0].headers['filestack-upload-region']).toBe('eu-west-1');
-			expect(api.of(route)[0].headers.host).toBe(new URL(LOCATION).host);
+			expect(fake.api.of(route)[0].headers['filestack-upload-region']).toBe('eu-west-1');
+			expect(fake.api.of(route)[0].headers.host).toBe(new URL(LOCATION).host);
 		}
-		expect(api.of('start')[0].headers['filestack-upload-region']).toBeUndefined();
+		expect(fake.api.of('start')[0].headers['filestack-upload-region']).toBeUndefined();
 	});
 
 	test('uploads a file of 0 bytes as one empty part (Filestack completes no upload without parts)', async () => {
 		const file = await upload(new Uint8Array(0));
-		expect(api.of('upload').map((r) => [r.json!.part, r.json!.size, r.json!.md5])).toEqual([
+		expect(fake.api.of('upload').map((r) => [r.json!.part, r.json!.size, r.json!.md5])).toEqual([
 			[1, 0, '1B2M2Y8AsgTpgAmY7PhCfg=='],
 		]);
-		expect(api.of('put')[0].bytes!.length).toBe(0);
-		expect(api.of('put')[0].headers['content-length']).toBe('0');
-		expect(api.of('complete')[0].json).toMatchObject({ size: 0, parts: [{ part_number: 1 }] });
+		expect(fake.api.of('put')[0].bytes!.length).toBe(0);
+		expect(fake.api.of('put')[0].headers['content-length']).toBe('0');
+		expect(fake.api.of('complete')[0].json).toMatchObject({ size: 0, parts: [{ part_number: 1 }] });
 		expect(file.size).toBe(0);
 	});
 
 	test('repeats complete every second while it answers 202', async () => {
-		api.complete202 = 3;
+		fake.api.complete202 = 3;
 		const file = await upload(testBytes(10));
-		expect(api.of('complete')).toHaveLength(4);
-		expect(new Set(api.of('complete').map((r) => JSON.stringify(r.json))).size).toBe(1);
-		expect(client.sleeps).toEqual([1000, 1000, 1000]);
+		expect(fake.api.of('complete')).toHaveLength(4);
+		expect(new Set(fake.api.of('complete').map((r) => JSON.stringify(r.json))).size).toBe(1);
+		expect(fake.client.sleeps).toEqual([1000, 1000, 1000]);
 		expect(file.handle).toBe('HANDLE1');
 	});
 
 	test('gives up with a clear error when complete answers 202 for two minutes', async () => {
-		api.complete202 = 1000;
+		fake.api.complete202 = 1000;
 		await expect(upload(testBytes(10))).rejects.toThrow(/still assembling the file after 120 s/);
-		expect(api.of('complete')).toHaveLength(121);
+		expect(fake.api.of('complete')).toHaveLength(121);
 	});
 });
 
 describe('retries', () => {
 	test('a PUT failing with 503, a dropped connection or 429 asks for a new URL and PUTs the same bytes again', async () => {
-		api.failures.put.push({ status: 503 }, 'network', {
+		fake.api.failures.put.push({ status: 503 }, 'network', {
 			status: 429,
 			headers: { 'Retry-After': '3' },
 		});
 		const bytes = testBytes(2000);
 		await upload(bytes);
-		const puts = api.of('put');
+		const puts = fake.api.of('put');
 		expect(puts).toHaveLength(4);
 		expect(puts.every((put) => put.bytes!.equals(Buffer.from(bytes)))).toBe(true);
 		expect(new Set(puts.map((put) => put.path)).size).toBe(4);
-		expect(api.of('upload')).toHaveLength(4);
+		expect(fake.api.of('upload')).toHaveLength(4);
 		// Backoff 50, 100 (half fixed, half jitter at 0.5 × step), then the 3 s the server asked for.
-		expect(client.sleeps).toEqual([75, 150, 3000]);
+		expect(fake.client.sleeps).toEqual([75, 150, 3000]);
 	});
 
 	test('start, upload call, complete: 5xx, 429 and cut-off bodies are retried', async () => {
-		api.failures.start.push({ status: 500 }, { status: 200, body: '{"uri": "/bu' });
-		api.failures.upload.push({ status: 429 }, 'network');
-		api.failures.complete.push({ status: 502 }, { status: 200, body: '{"hand' });
+		fake.api.failures.start.push({ status: 500 }, { status: 200, body: '{"uri": "/bu' });
+		fake.api.failures.upload.push({ status: 429 }, 'network');
+		fake.api.failures.complete.push({ status: 502 }, { status: 200, body: '{"hand' });
 		const file = await upload(testBytes(10));
 		expect(file.handle).toBe('HANDLE1');
-		expect(api.of('start')).toHaveLength(3);
-		expect(api.of('upload')).toHaveLength(3);
-		expect(api.of('complete')).toHaveLength(3);
+		expect(fake.api.of('start')).toHaveLength(3);
+		expect(fake.api.of('upload')).toHaveLength(3);
+		expect(fake.api.of('complete')).toHaveLength(3);
 	});
 
 	test('a 400 is not retried, and the error carries Filestack’s text and the part number', async () => {
-		api.failures.put.push({
+		fake.api.failures.put.push({
 			status: 400,
 			body: '<Error><Code>BadDigest</Code><Message>md5 mismatch</Message></Error>',
 		});
@@ -236,21 +213,21 @@ describe('retries', () => {
 		await expect(failure).rejects.toThrow(
 			'Upload of part 1 failed with HTTP 400: BadDigest: md5 mismatch',
 		);
-		expect(api.of('put')).toHaveLength(1);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('put')).toHaveLength(1);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 
 	test('a part URL refused with 400 ends the part at once: the PUT loop does not ask again', async () => {
-		api.failures.upload.push({ status: 400, body: '{"error":"invalid params: md5"}' });
+		fake.api.failures.upload.push({ status: 400, body: '{"error":"invalid params: md5"}' });
 		await expect(upload(testBytes(100))).rejects.toThrow(
 			'URL for part 1 failed with HTTP 400: invalid params: md5',
 		);
-		expect(api.of('upload')).toHaveLength(1);
-		expect(api.of('put')).toHaveLength(0);
+		expect(fake.api.of('upload')).toHaveLength(1);
+		expect(fake.api.of('put')).toHaveLength(0);
 	});
 
 	test('a failed start is reported with Filestack’s error and correlation id', async () => {
-		api.failures.start.push({
+		fake.api.failures.start.push({
 			status: 403,
 			body: JSON.stringify({ error: 'Invalid App policy', c: 'corr-1' }),
 		});
@@ -260,12 +237,10 @@ describe('retries', () => {
 	});
 
 	test('a part that keeps failing stops the upload: no further part is read or started, and no complete', async () => {
-		for (let i = 0; i < 4; i++) api.failures.put.push('network');
+		for (let i = 0; i < 4; i++) fake.api.failures.put.push('network');
 		const bytes = testBytes(40 * MiB);
 		const stream = streamOf(bytes);
-		const failure = uploadStream(
-			client.http,
-			target,
+		const failure = fake.upload(
 			{ size: bytes.length, stream },
 			{
 				filename: 'n.bin',
@@ -278,46 +253,36 @@ describe('retries', () => {
 		await expect(failure).rejects.toThrow(
 			/^Upload of part 1 failed after 4 tries: .*socket hang up/,
 		);
-		expect(api.of('upload').map((r) => r.json!.part)).toEqual([1, 1, 1, 1]);
+		expect(fake.api.of('upload').map((r) => r.json!.part)).toEqual([1, 1, 1, 1]);
 		// Part 1 in flight and part 2 read ahead: nothing more.
 		expect(stream.pulled).toBeLessThanOrEqual(10 * MiB + 100_003);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 
 	test('a PUT answered without an ETag fails the upload instead of completing it', async () => {
-		api.failures.put.push({ status: 200 });
+		fake.api.failures.put.push({ status: 200 });
 		await expect(upload(testBytes(100))).rejects.toThrow(/without an ETag header/);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 });
 
 describe('the source', () => {
 	test('a stream shorter than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(
-			client.http,
-			target,
-			{ size: 1001, stream: streamOf(bytes) },
-			{ filename: 'a' },
-		);
+		const failure = fake.upload({ size: 1001, stream: streamOf(bytes) }, { filename: 'a' });
 		await expect(failure).rejects.toThrow(
 			new FilestackValidationError('The file ended after 1000 of its declared 1001 bytes'),
 		);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 
 	test('a stream longer than its declared size fails the upload', async () => {
 		const bytes = testBytes(1000);
-		const failure = uploadStream(
-			client.http,
-			target,
-			{ size: 999, stream: streamOf(bytes) },
-			{ filename: 'a' },
-		);
+		const failure = fake.upload({ size: 999, stream: streamOf(bytes) }, { filename: 'a' });
 		await expect(failure).rejects.toThrow(
 			'The file has more bytes than its declared size of 999 bytes',
 		);
-		expect(api.of('complete')).toHaveLength(0);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 
 	test('a stream that fails while being read fails the upload with its own error', async () => {
@@ -327,9 +292,9 @@ describe('the source', () => {
 				throw new Error('disk on fire');
 			},
 		};
-		await expect(
-			uploadStream(client.http, target, { size: 100, stream }, { filename: 'a' }),
-		).rejects.toThrow('disk on fire');
-		expect(api.of('complete')).toHaveLength(0);
+		await expect(fake.upload({ size: 100, stream }, { filename: 'a' })).rejects.toThrow(
+			'disk on fire',
+		);
+		expect(fake.api.of('complete')).toHaveLength(0);
 	});
 });

@@ -4,18 +4,10 @@ import { FilestackApiError, FilestackValidationError } from '../../nodes/Filesta
 import { toStoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import {
 	StoreOptions,
-	uploadStream,
 	UploadOptions,
 	validateStoreOptions,
 } from '../../nodes/Filestack/sdk/upload';
-import {
-	cleanNock,
-	FakeUploadApi,
-	streamOf,
-	testBytes,
-	testHttp,
-	UPLOAD_BASE,
-} from './uploadFixtures';
+import { streamOf, testBytes, useFakeUploadApi } from './uploadFixtures';
 
 describe('validateStoreOptions', () => {
 	test.each([
@@ -89,16 +81,7 @@ describe('validateStoreOptions', () => {
 });
 
 describe('uploadStream checks everything before the first request', () => {
-	let api: FakeUploadApi;
-	let client: ReturnType<typeof testHttp>;
-	beforeEach(() => {
-		api = new FakeUploadApi();
-		client = testHttp();
-	});
-	afterEach(() => {
-		client.close();
-		cleanNock();
-	});
+	const fake = useFakeUploadApi();
 
 	test.each([
 		[{ store: { location: 'ftp' } }, /Store option "location"/],
@@ -113,9 +96,7 @@ describe('uploadStream checks everything before the first request', () => {
 		[{ intelligent: 'yes' }, 'Intelligent Ingestion must be one of auto, on, off (got yes)'],
 	])('%j', async (options, message) => {
 		const bytes = testBytes(10);
-		const failure = uploadStream(
-			client.http,
-			{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+		const failure = fake.upload(
 			{ size: 10, stream: streamOf(bytes) },
 			{
 				filename: 'a.bin',
@@ -124,41 +105,29 @@ describe('uploadStream checks everything before the first request', () => {
 		);
 		await expect(failure).rejects.toThrow(FilestackValidationError);
 		await expect(failure).rejects.toThrow(message);
-		expect(api.requests).toHaveLength(0);
+		expect(fake.api.requests).toHaveLength(0);
 	});
 
 	test('the source stream is closed even when the upload fails before reading it', async () => {
 		const refused = Readable.from([Buffer.from('abc')]);
-		await expect(
-			uploadStream(
-				client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
-				{ size: 3, stream: refused },
-				{ filename: '' },
-			),
-		).rejects.toThrow(FilestackValidationError);
+		await expect(fake.upload({ size: 3, stream: refused }, { filename: '' })).rejects.toThrow(
+			FilestackValidationError,
+		);
 		expect(refused.destroyed).toBe(true);
 
 		// Refused twice: "auto" asks for Intelligent Ingestion, then for a regular upload.
 		const invalid = { status: 400, body: '{"error":"Parameters are inalid"}' };
-		api.failures.start.push(invalid, invalid);
+		fake.api.failures.start.push(invalid, invalid);
 		const unstarted = Readable.from([Buffer.from('abc')]);
-		await expect(
-			uploadStream(
-				client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
-				{ size: 3, stream: unstarted },
-				{ filename: 'a' },
-			),
-		).rejects.toThrow('Multipart start failed with HTTP 400: Parameters are inalid');
+		await expect(fake.upload({ size: 3, stream: unstarted }, { filename: 'a' })).rejects.toThrow(
+			'Multipart start failed with HTTP 400: Parameters are inalid',
+		);
 		expect(unstarted.destroyed).toBe(true);
 	});
 
 	test('a negative or fractional size', async () => {
 		for (const size of [-1, 1.5, Number.NaN]) {
-			const failure = uploadStream(
-				client.http,
-				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+			const failure = fake.upload(
 				{ size, stream: streamOf(testBytes(1)) },
 				{
 					filename: 'a.bin',
@@ -168,7 +137,7 @@ describe('uploadStream checks everything before the first request', () => {
 				/^The file size must be a whole number of bytes, 0 or more/,
 			);
 		}
-		expect(api.requests).toHaveLength(0);
+		expect(fake.api.requests).toHaveLength(0);
 	});
 });
 

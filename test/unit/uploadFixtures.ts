@@ -3,7 +3,13 @@ import nock from 'nock';
 
 import { Http } from '../../nodes/Filestack/sdk/http';
 import type { RetryPolicy } from '../../nodes/Filestack/sdk/retry';
+import type { StoredFile } from '../../nodes/Filestack/sdk/storedFile';
 import type { ByteStream } from '../../nodes/Filestack/sdk/transport';
+import {
+	type UploadOptions,
+	type UploadSource,
+	uploadStream,
+} from '../../nodes/Filestack/sdk/upload';
 import { nodeTransport } from '../harness/nodeTransport';
 
 export const UPLOAD_BASE = 'https://upload.example.test';
@@ -54,6 +60,50 @@ export function testHttp(retry: Partial<RetryPolicy> = {}) {
 		() => 0.5,
 	);
 	return { http, sleeps, close: () => transport.close() };
+}
+
+/**
+ * A fresh fake upload API and test Http for each test of the file (or describe block) that calls it, closed and
+ * cleaned after each test. A test may replace the client (to retry otherwise); the one in place is closed.
+ */
+export function useFakeUploadApi(): {
+	readonly api: FakeUploadApi;
+	client: ReturnType<typeof testHttp>;
+	/** An upload through the client to the fake API, for the app `KEY`. */
+	upload(source: UploadSource, options: UploadOptions): Promise<StoredFile>;
+} {
+	let api: FakeUploadApi | undefined;
+	let client: ReturnType<typeof testHttp> | undefined;
+	beforeEach(() => {
+		api = new FakeUploadApi();
+		client = testHttp();
+	});
+	afterEach(() => {
+		client?.close();
+		cleanNock();
+	});
+	const during = <T>(piece: T | undefined): T => {
+		if (piece === undefined) throw new Error('The fake upload API exists only while a test runs');
+		return piece;
+	};
+	return {
+		get api() {
+			return during(api);
+		},
+		get client() {
+			return during(client);
+		},
+		set client(replacement) {
+			client = replacement;
+		},
+		upload: async (source, options) =>
+			await uploadStream(
+				during(client).http,
+				{ uploadBase: UPLOAD_BASE, apiKey: 'KEY' },
+				source,
+				options,
+			),
+	};
 }
 
 /** What a failure injected into the fake API does: answer this status (and headers), or drop the connection. */

@@ -8,11 +8,11 @@ import {
 	isHandle,
 	parseTaskChain,
 	Task,
-	toSource,
 	transformationUrl,
 	validateTask,
 	validateTasks,
 } from '../../nodes/Filestack/sdk/url';
+import { validationMessage } from './validationMessage';
 
 const CDN = 'https://cdn.filestackcontent.com';
 /** The Python tests' source is the placeholder `SOMEEXTERNALURL`; a real URL stands in for it. */
@@ -27,16 +27,8 @@ const onExternal = (...tasks: Task[]) =>
 const onHandle = (handle: string, tasks: Task[], security?: Security) =>
 	transformationUrl({ cdn: CDN, apiKey: 'SOMEAPIKEY', source: { handle }, tasks, security });
 
-/** Throws the validation error `validateTask` gives, to compare its message exactly. */
-const validationMessage = (task: Task) => {
-	try {
-		validateTask(task);
-	} catch (error) {
-		expect(error).toBeInstanceOf(FilestackValidationError);
-		return (error as Error).message;
-	}
-	throw new Error(`${JSON.stringify(task)} was accepted`);
-};
+/** The message of the validation error `validateTask` throws, to compare it exactly. */
+const taskError = (task: Task) => validationMessage(validateTask, task);
 
 /** A valid value of a shape, chosen to exercise quoting and escaping (text with `/`, `,` and a space). */
 function sample(shape: ValueShape): ParamValue {
@@ -316,7 +308,7 @@ describe('Python SDK URL vectors (protocol reference §7.3, §7.5, §8, §6)', (
 		expect(encodeTask({ name: 'circle', params: { background: true } })).toBe(
 			'circle=background:true',
 		);
-		expect(validationMessage({ name: 'shadow', params: { blur: true } })).toBe(
+		expect(taskError({ name: 'shadow', params: { blur: true } })).toBe(
 			'Task "shadow": parameter "blur" must be a number from 0 to 20 (got true)',
 		);
 		expect(() => onExternal({ name: 'circle', params: { background: true } })).toThrow(
@@ -336,7 +328,7 @@ describe('Python SDK URL vectors (protocol reference §7.3, §7.5, §8, §6)', (
 		expect(encodeTask(task)).toBe(
 			'partial_pixelate=amount:10,blur:10,objects:[[x,y,width,height],[x,y,width,height]],type:rect',
 		);
-		expect(validationMessage(task)).toBe(
+		expect(taskError(task)).toBe(
 			'Task "partial_pixelate": parameter "objects" item 1 item 1 must be an integer from 0 to 10000 (got "x")',
 		);
 		const real = {
@@ -357,14 +349,14 @@ describe('Python SDK URL vectors (protocol reference §7.3, §7.5, §8, §6)', (
 	it('collage(files=[h1,h2], margin=5): encoded like Python; Filestack also needs width and height', () => {
 		const task = { name: 'collage', params: { files: ['h1', 'h2'], margin: 5 } };
 		expect(encodeTask(task)).toBe('collage=files:[h1,h2],margin:5');
-		expect(validationMessage(task)).toBe('Task "collage": parameter "width" is required');
+		expect(taskError(task)).toBe('Task "collage": parameter "width" is required');
 	});
 
 	it("fallback takes handle (other SDKs and real URLs), not Python's file", () => {
 		expect(onExternal({ name: 'fallback', params: { handle: 'SOMEHANDLE', cache: 12 } })).toBe(
 			`${CDN}/SOMEAPIKEY/fallback=cache:12,handle:SOMEHANDLE/${EXTERNAL}`,
 		);
-		expect(validationMessage({ name: 'fallback', params: { file: 'SOMEHANDLE', cache: 12 } })).toBe(
+		expect(taskError({ name: 'fallback', params: { file: 'SOMEHANDLE', cache: 12 } })).toBe(
 			'Task "fallback": unknown parameter "file" (known: handle, cache)',
 		);
 	});
@@ -512,21 +504,21 @@ describe('validateTask', () => {
 			'Task "resize": parameters must be given as an object',
 		],
 	])('refuses %s, naming task and parameter', (_, task, message) => {
-		expect(validationMessage(task)).toBe(message);
+		expect(taskError(task)).toBe(message);
 	});
 
 	it('refuses more boxes than allowed and an empty list', () => {
 		const boxes = Array.from({ length: 51 }, () => [0, 0, 1, 1]);
-		expect(validationMessage({ name: 'partial_blur', params: { objects: boxes } })).toMatch(
+		expect(taskError({ name: 'partial_blur', params: { objects: boxes } })).toMatch(
 			/^Task "partial_blur": parameter "objects" must be a list of 1 to 50 items/,
 		);
-		expect(validationMessage({ name: 'partial_blur', params: { objects: '[]' } })).toMatch(
+		expect(taskError({ name: 'partial_blur', params: { objects: '[]' } })).toMatch(
 			/parameter "objects" must be a list of 1 to 50 items/,
 		);
 	});
 
 	it('cuts long values short in messages', () => {
-		expect(validationMessage({ name: 'resize', params: { fit: 'x'.repeat(200) } })).toMatch(
+		expect(taskError({ name: 'resize', params: { fit: 'x'.repeat(200) } })).toMatch(
 			/\(got "x{56}\.\.\.\)$/,
 		);
 	});
@@ -586,10 +578,10 @@ describe('validateTask', () => {
 		for (const color of ['red', 'gray50', 'F00', 'FF0000', '80FF0000']) {
 			expect(validateTask({ name: 'border', params: { color } }).params?.color).toBe(color);
 		}
-		expect(validationMessage({ name: 'border', params: { color: 'not a color' } })).toMatch(
+		expect(taskError({ name: 'border', params: { color: 'not a color' } })).toMatch(
 			/parameter "color" must be a color name or hex code/,
 		);
-		expect(validationMessage({ name: 'pdfconvert', params: { pages: '1-2-3' } })).toMatch(
+		expect(taskError({ name: 'pdfconvert', params: { pages: '1-2-3' } })).toMatch(
 			/parameter "pages" item 1 must be/,
 		);
 	});
@@ -784,15 +776,6 @@ describe('handles and sources', () => {
 		expect(isHandle('a-b_c')).toBe(true);
 		for (const bad of ['', 'a b', 'a/b', 'https://x', 'x'.repeat(129)])
 			expect(isHandle(bad)).toBe(false);
-	});
-
-	it('reads one text as a handle or a URL', () => {
-		expect(toSource(' HANDLE123 ')).toEqual({ handle: 'HANDLE123' });
-		expect(toSource('https://example.com/a.jpg')).toEqual({ url: 'https://example.com/a.jpg' });
-		expect(toSource('src://alias/a.jpg')).toEqual({ url: 'src://alias/a.jpg' });
-		expect(() => toSource('example.com/a.jpg')).toThrow(
-			'is neither a Filestack handle nor an http(s):// or src:// URL',
-		);
 	});
 });
 

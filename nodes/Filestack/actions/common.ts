@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { FilestackValidationError } from '../sdk/errors';
 import { checkFetchUrl } from '../sdk/fetchUrl';
+import { handleOfUrl } from '../sdk/url';
 
 /** The handle of the file to work on; a whole Filestack URL is accepted too. */
 export const handleProperty: INodeProperties = {
@@ -156,7 +157,7 @@ export function readStoreOptions(context: IExecuteFunctions, itemIndex: number):
 export function readHandle(context: IExecuteFunctions, itemIndex: number): string {
 	const value = String(context.getNodeParameter('handle', itemIndex)).trim();
 	if (!/^https?:\/\//i.test(value)) return value;
-	const last = URL.canParse(value) ? new URL(value).pathname.split('/').filter(Boolean).pop() : '';
+	const last = handleOfUrl(value);
 	if (!last) {
 		throw new FilestackValidationError(
 			`Handle ${JSON.stringify(value)} is a URL without a file handle at the end of its path`,
@@ -202,9 +203,6 @@ export function readNumber(
 	}
 	return value;
 }
-
-/** The longest Expires In a policy may have: a hundred years, well within what a date can hold. */
-export const MAX_EXPIRES_IN_SECONDS = 100 * 365 * 24 * 3600;
 
 /** What a transformation or conversion works on: a stored file (handle) or a public URL. */
 export function sourceProperties(

@@ -16,14 +16,17 @@ export const resources = { file, transformation, audioVideo, security } satisfie
 	Resource
 >;
 
-/** The resource and operation a workflow names (any strings: a saved workflow may hold anything), if they exist. */
-export function findOperation(
+/** The resource and operation a workflow names (any strings: a saved workflow may hold anything); throws if unknown. */
+export function operationNamed(
 	resourceName: string,
 	operationName: string,
-): { resource: Resource; operation: Operation } | undefined {
+): { resource: Resource; operation: Operation } {
 	const table: Record<string, Resource> = resources;
-	const resource = Object.hasOwn(table, resourceName) ? table[resourceName] : undefined;
-	if (!resource || !Object.hasOwn(resource.operations, operationName)) return undefined;
+	if (!Object.hasOwn(table, resourceName))
+		throw new Error(`The resource "${resourceName}" is not known`);
+	const resource = table[resourceName];
+	if (!Object.hasOwn(resource.operations, operationName))
+		throw new Error(`The operation "${operationName}" of "${resource.option.name}" is not known`);
 	return { resource, operation: resource.operations[operationName] };
 }
 
@@ -52,19 +55,17 @@ export const nodeProperties: INodeProperties[] = [
 			default: resource.defaultOperation,
 		},
 		...Object.entries(resource.operations).flatMap(([operationName, operation]) =>
-			[...operation.properties, ...(operation.makesNoRequest ? [] : [itemsAtOnceProperty])].map(
-				(property) => ({
-					...property,
-					displayOptions: {
-						...property.displayOptions,
-						show: {
-							...property.displayOptions?.show,
-							resource: [resourceName],
-							operation: [operationName],
-						},
+			parametersOf(operation).map((property) => ({
+				...property,
+				displayOptions: {
+					...property.displayOptions,
+					show: {
+						...property.displayOptions?.show,
+						resource: [resourceName],
+						operation: [operationName],
 					},
-				}),
-			),
+				},
+			})),
 		),
 	]),
 ];

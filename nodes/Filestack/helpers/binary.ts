@@ -1,4 +1,4 @@
-import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
+import type { IBinaryData, IBinaryKeyData, IExecuteFunctions } from 'n8n-workflow';
 import { BINARY_ENCODING } from 'n8n-workflow';
 
 import type { Download } from '../sdk/download';
@@ -45,18 +45,25 @@ export async function binarySource(
 	};
 }
 
-/** Hands a downloaded stream to n8n's binary store, which writes it through in stored modes. */
-export async function toBinary(
+/**
+ * Hands a downloaded stream to n8n's binary store, which writes it through in stored modes, and puts it in the
+ * output field the user named (Put Output File in Field), beside the input item's other binaries.
+ */
+export async function outputBinary(
 	context: IExecuteFunctions,
+	itemIndex: number,
 	file: Download,
 	fallbackName: string,
-): Promise<IBinaryData> {
+): Promise<{ stored: IBinaryData; binary: IBinaryKeyData }> {
 	type Readable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
-	return await context.helpers.prepareBinaryData(
+	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
+	const stored = await context.helpers.prepareBinaryData(
 		file.stream as unknown as Readable,
 		file.filename ?? fallbackName,
 		file.mimetype,
 	);
+	const input = context.getInputData()[itemIndex];
+	return { stored, binary: { ...input.binary, [binaryPropertyName]: stored } };
 }
 
 /**

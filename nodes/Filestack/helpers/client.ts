@@ -3,7 +3,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { Client } from '../sdk/client';
 import { EndpointSettings, resolveEndpoints } from '../sdk/endpoints';
 import type { Transport } from '../sdk/transport';
-import { n8nTransport } from '../transport/n8nTransport';
+import { n8nTransport } from './n8nTransport';
 
 export interface FilestackCredentials {
 	apiKey: string;

@@ -6,8 +6,8 @@ import type {
 
 import type { Access } from '../sdk/accessCheck';
 import type { Client } from '../sdk/client';
-import { requestTransport } from '../transport/requestTransport';
 import { clientFor, type FilestackCredentials } from './client';
+import { credentialTestTransport } from './credentialTestTransport';
 import { redact } from './redact';
 
 /**
@@ -21,7 +21,7 @@ export async function testFilestackCredential(
 	const credentials = (credential.data ?? {}) as unknown as FilestackCredentials;
 	let client: Client;
 	try {
-		client = clientFor(credentials, requestTransport(this.helpers));
+		client = clientFor(credentials, credentialTestTransport(this.helpers));
 	} catch (error) {
 		// The SDK refuses an empty API key or an endpoint that is no URL before sending anything.
 		const message = error instanceof Error ? error.message : String(error);

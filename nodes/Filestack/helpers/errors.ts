@@ -22,10 +22,22 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	const hide = (text: string) => redact(text, secrets);
 	const where = operation ? ` (${operation})` : '';
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+	// n8n's own errors may end in the item already; those that do not get it too.
+	const inContext = (text: string) =>
+		hide(text).replace(/( \[item \d+\])?$/, `${where} [item ${itemIndex}]`);
+	if (error instanceof NodeOperationError) {
+		// A new error: the same one can reach several items (the credential they share), each naming its own.
+		const description = typeof error.description === 'string' ? hide(error.description) : undefined;
+		const nodeError = new NodeOperationError(node, inContext(error.message), {
+			itemIndex,
+			description,
+		});
+		nodeError.message = inContext(error.message);
+		return nodeError;
+	}
+	if (error instanceof NodeApiError) {
 		error.context.itemIndex = itemIndex;
-		// n8n's own errors may end in the item already.
-		error.message = hide(error.message).replace(/( \[item \d+\])?$/, `${where}$1`);
+		error.message = inContext(error.message);
 		if (typeof error.description === 'string') error.description = hide(error.description);
 		return error;
 	}

@@ -101,7 +101,7 @@ export class AudioVisual {
 	}
 
 	private signedUrl(): string {
-		return this.url(this.client.sign(['read', 'convert', 'store'], this.scope));
+		return this.url(this.client.policyFor(['read', 'convert', 'store'], this.scope));
 	}
 
 	private url(security?: Security): string {

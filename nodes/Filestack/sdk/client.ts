@@ -9,8 +9,9 @@ import type { RetryPolicy } from './retry';
 import { exactly, type PolicyScope } from './policyScope';
 import { leastPrivilege, PolicyCall, Security, UPLOAD_CALLS } from './security';
 import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
-import { Transformation, TransformSource } from './transformation';
+import { Transformation } from './transformation';
 import type { Transport } from './transport';
+import type { Source } from './url';
 import {
 	PartMemory,
 	StoreOptions,
@@ -53,18 +54,22 @@ export class Client {
 	}
 
 	/**
-	 * A policy allowing only `calls` (on that handle, for those URLs), living `ttlSeconds` (5 minutes by default),
-	 * or undefined when the credential has no app secret.
+	 * A signed policy allowing only `calls` (on that handle, for those URLs), living `ttlSeconds` (5 minutes by
+	 * default), or undefined when the credential has no app secret (the request then goes unsigned).
 	 */
-	sign(calls: PolicyCall[], scope: PolicyScope = {}, ttlSeconds?: number): Security | undefined {
+	policyFor(
+		calls: PolicyCall[],
+		scope: PolicyScope = {},
+		ttlSeconds?: number,
+	): Security | undefined {
 		return this.#appSecret
 			? leastPrivilege(this.#appSecret, { call: calls, ...scope, ttlSeconds })
 			: undefined;
 	}
 
-	/** Like `sign`, for the calls Filestack refuses to serve unsigned. */
-	mustSign(what: string, calls: PolicyCall[], scope: PolicyScope = {}): Security {
-		const security = this.sign(calls, scope);
+	/** Like `policyFor`, for the calls Filestack refuses to serve unsigned: without an app secret, `what` fails. */
+	requirePolicyFor(what: string, calls: PolicyCall[], scope: PolicyScope = {}): Security {
+		const security = this.policyFor(calls, scope);
 		if (!security) {
 			throw new FilestackValidationError(
 				`${what} needs a signed request: add the app secret of your Filestack application to the credential`,
@@ -74,7 +79,7 @@ export class Client {
 	}
 
 	/** A policy of the caller's own making, signed with the credential's app secret. */
-	security(createPolicy: (secret: string) => Security): Security {
+	signOwnPolicy(createPolicy: (secret: string) => Security): Security {
 		if (!this.#appSecret) {
 			throw new FilestackValidationError(
 				'Creating a policy needs the app secret of your Filestack application in the credential',
@@ -88,7 +93,7 @@ export class Client {
 		return await checkAccess(
 			this.http.transport,
 			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
-			this.#appSecret ? (calls) => this.sign(calls) : undefined,
+			this.#appSecret ? (calls) => this.policyFor(calls) : undefined,
 		);
 	}
 
@@ -96,7 +101,7 @@ export class Client {
 		return new Filelink(this, handle);
 	}
 
-	transformation(source: TransformSource): Transformation {
+	transformation(source: Source): Transformation {
 		return new Transformation(this, source, []);
 	}
 
@@ -125,7 +130,7 @@ export class Client {
 			this.http,
 			{ uploadBase: this.endpoints.upload, apiKey: this.apiKey },
 			source,
-			{ ...options, sign: (calls) => this.sign(calls), memory: this.partMemory },
+			{ ...options, sign: (calls) => this.policyFor(calls), memory: this.partMemory },
 		);
 	}
 
@@ -137,15 +142,11 @@ export class Client {
 	): Promise<StoredFile> {
 		checkFetchUrl('The URL', url, false);
 		validateStoreOptions(store);
-		const security = this.sign([...UPLOAD_CALLS], { url: exactly([url]) });
+		const security = this.policyFor([...UPLOAD_CALLS], { url: exactly([url]) });
 		const tasks: Array<{ name: string; params: Record<string, unknown> }> = [
 			{ name: 'store', params: { location: 's3', ...storeTaskParams(store) } },
 		];
-		if (security)
-			tasks.push({
-				name: 'security',
-				params: { policy: security.policyB64, signature: security.signature },
-			});
+		if (security) tasks.push(security.toTask());
 		const body = await this.http.json(
 			'Upload from URL',
 			{

@@ -79,11 +79,13 @@ export class Filelink {
 	}
 
 	async delete(): Promise<void> {
-		const security = this.client.mustSign('Deleting a file', ['remove'], { handle: this.handle });
+		const security = this.client.requirePolicyFor('Deleting a file', ['remove'], {
+			handle: this.handle,
+		});
 		await this.client.http.send(`Delete of ${this.handle}`, {
 			method: 'DELETE',
 			url: this.fileApiUrl(),
-			query: { key: this.client.apiKey, policy: security.policyB64, signature: security.signature },
+			query: { key: this.client.apiKey, ...security.toParams() },
 			responseType: 'text',
 		});
 	}
@@ -94,12 +96,10 @@ export class Filelink {
 		base64decode = false,
 	): Promise<Record<string, unknown>> {
 		if ('url' in content) checkFetchUrl('The URL of the new content', content.url, false);
-		const security = this.client.mustSign('Overwriting a file', ['write'], { handle: this.handle });
-		const query = {
-			policy: security.policyB64,
-			signature: security.signature,
-			base64decode: String(base64decode),
-		};
+		const security = this.client.requirePolicyFor('Overwriting a file', ['write'], {
+			handle: this.handle,
+		});
+		const query = { ...security.toParams(), base64decode: String(base64decode) };
 		const what = `Overwrite of ${this.handle}`;
 		const outcomeCheck = `Check the metadata of ${this.handle} (size, checksum) to see whether it was overwritten.`;
 		const response =
@@ -146,14 +146,13 @@ export class Filelink {
 	}
 
 	private async intelligence(task: 'tags' | 'sfw' | 'ocr'): Promise<Record<string, unknown>> {
-		this.client.mustSign(`The ${task} task`, ['read', 'convert'], { handle: this.handle });
+		this.client.requirePolicyFor(`The ${task} task`, ['read', 'convert'], { handle: this.handle });
 		const url = this.root.add({ name: task }).url(['read', 'convert']);
 		return await this.client.http.json(`${task} of ${this.handle}`, { method: 'GET', url });
 	}
 
 	private signedQuery(calls: PolicyCall[]): Record<string, string> {
-		const security = this.client.sign(calls, { handle: this.handle });
-		return security ? { policy: security.policyB64, signature: security.signature } : {};
+		return this.client.policyFor(calls, { handle: this.handle })?.toParams() ?? {};
 	}
 
 	private fileApiUrl(): string {

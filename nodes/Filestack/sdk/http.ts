@@ -111,13 +111,6 @@ export class Http {
 				: isRefusalStatus(response.status);
 			if (!retryable || attempt >= policy.attempts) throw failure;
 			mayHaveActed ||= !isRefusalStatus(response.status);
-			if (response.status === 429) {
-				// Throttled: the whole client waits (at the top of the loop), this request with the others.
-				this.throttle.hold(this.delay(attempt, failure, options), async (ms) => {
-					await this.transport.sleep(ms);
-				});
-				continue;
-			}
 			await this.pause(attempt, failure, options);
 		}
 	}
@@ -158,10 +151,15 @@ export class Http {
 
 	/**
 	 * Waits before the next try after `failedTries` failures: jittered backoff, or longer when the server asked for
-	 * it (`Retry-After` of `cause`), but never more than four times the longest backoff step.
+	 * it (`Retry-After` of `cause`), but never more than four times the longest backoff step. After a 429 the whole
+	 * client waits: every request of it holds back until the pause is over (see Throttle).
 	 */
 	async pause(failedTries: number, cause?: unknown, options: SendOptions = {}): Promise<void> {
-		await this.transport.sleep(this.delay(failedTries, cause, options));
+		const delay = this.delay(failedTries, cause, options);
+		if (!(cause instanceof FilestackApiError && cause.status === 429))
+			return await this.transport.sleep(delay);
+		this.throttle.hold(delay, async (ms) => await this.transport.sleep(ms));
+		await this.throttle.wait();
 	}
 
 	private delay(failedTries: number, cause: unknown, options: SendOptions): number {

@@ -92,9 +92,14 @@ export class Security {
 		return `security=p:${this.policyB64},s:${this.signature}`;
 	}
 
-	/** The pair as query parameters or JSON body fields (File API, Upload API). */
+	/** The pair as query parameters (File API, CDN) or JSON body fields (Upload API). */
 	toParams(): { policy: string; signature: string } {
 		return { policy: this.policyB64, signature: this.signature };
+	}
+
+	/** The `security` task of the `/process` API. */
+	toTask(): { name: 'security'; params: { policy: string; signature: string } } {
+		return { name: 'security', params: this.toParams() };
 	}
 }
 

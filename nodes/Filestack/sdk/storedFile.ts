@@ -1,4 +1,5 @@
 import { FilestackApiError } from './errors';
+import { handleOfUrl } from './url';
 
 /** A file Filestack has stored (upload, upload from URL, store task, conversion): the same shape everywhere. */
 export interface StoredFile {
@@ -34,7 +35,8 @@ export function toStoredFile(
 	known: KnownFileFields = {},
 ): StoredFile {
 	const url = typeof body.url === 'string' ? body.url : undefined;
-	const handle = typeof body.handle === 'string' && body.handle ? body.handle : handleOfUrl(url);
+	const handle =
+		typeof body.handle === 'string' && body.handle ? body.handle : url && handleOfUrl(url);
 	if (!handle || !url) {
 		throw new FilestackApiError(
 			200,
@@ -51,14 +53,6 @@ export function toStoredFile(
 		size: typeof body.size === 'number' ? body.size : numberOr(body.size, known.size),
 		mimetype: stringOr(body.mimetype, stringOr(type, known.mimetype)),
 	};
-}
-
-function handleOfUrl(url: string | undefined): string | undefined {
-	return url
-		?.replace(/[?#].*$/, '')
-		.split('/')
-		.filter(Boolean)
-		.pop();
 }
 
 function stringOr(value: unknown, fallback: string | undefined): string | undefined {

@@ -1,7 +1,9 @@
 /**
  * One back-off for every request of a client. When Filestack answers 429, every request of the client waits out
  * the same pause before its next try: many items at once slow down together, instead of each one asking again on
- * its own and drawing more 429s. A pause never shortens one that ends later.
+ * its own and drawing more 429s. A pause never shortens one that ends later. A pause cut short by a cancellation
+ * (the workflow stopped) stays rejected, so every later request of the client fails at once: a client serves one
+ * node run, and that run is over.
  */
 export class Throttle {
 	private pause?: { until: number; over: Promise<void> };

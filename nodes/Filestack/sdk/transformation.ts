@@ -5,10 +5,7 @@ import { FilestackValidationError } from './errors';
 import { chainScope, type PolicyScope } from './policyScope';
 import { PolicyCall, Security } from './security';
 import { STORED_FILE_CHECK, StoreCallOptions, StoredFile, toStoredFile } from './storedFile';
-import { Task, transformationUrl, validateTasks } from './url';
-
-/** What a chain of tasks works on: a stored file, a public URL (or `src://` alias), or several of them. */
-export type TransformSource = { handle: string } | { url: string } | { sources: string[] };
+import { Source, Task, transformationUrl, validateTasks } from './url';
 
 /**
  * A chain of processing tasks on a source, like the Python SDK's `Transformation` — except that adding a task
@@ -17,7 +14,7 @@ export type TransformSource = { handle: string } | { url: string } | { sources: 
 export class Transformation {
 	constructor(
 		private readonly client: Client,
-		readonly source: TransformSource,
+		readonly source: Source,
 		readonly tasks: readonly Task[],
 	) {}
 
@@ -32,7 +29,9 @@ export class Transformation {
 	 */
 	url(signing: PolicyCall[] | Security = ['read', 'convert'], ttlSeconds?: number): string {
 		return this.build(
-			signing instanceof Security ? signing : this.client.sign(signing, this.scope(), ttlSeconds),
+			signing instanceof Security
+				? signing
+				: this.client.policyFor(signing, this.scope(), ttlSeconds),
 		);
 	}
 

@@ -44,14 +44,9 @@ export function isHandle(value: string): boolean {
 	return /^[A-Za-z0-9_-]{1,128}$/.test(value);
 }
 
-/** A source given as one text: a handle, or else a URL / `src://` alias. */
-export function toSource(value: string): Source {
-	const text = value.trim();
-	if (isHandle(text)) return { handle: text };
-	if (isUrl(text)) return { url: text };
-	throw new FilestackValidationError(
-		`${show(value)} is neither a Filestack handle nor an http(s):// or src:// URL`,
-	);
+/** The handle a Filestack file URL ends with (the last segment of its path), or undefined when it has none. */
+export function handleOfUrl(url: string): string | undefined {
+	return URL.canParse(url) ? new URL(url).pathname.split('/').filter(Boolean).pop() : undefined;
 }
 
 /**

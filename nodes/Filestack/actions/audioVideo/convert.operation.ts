@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Operation } from '../operation';
-import { toBinary } from '../../helpers/binary';
+import { outputBinary } from '../../helpers/binary';
 import { getTask } from '../../sdk/catalogue';
 import { download } from '../../sdk/download';
 import { binaryPropertyProperty, readSource, sourceProperties } from '../common';
@@ -87,19 +87,18 @@ export const convert: Operation = {
 		) {
 			return { json };
 		}
+		const { handle } = json;
+		if (typeof handle !== 'string') {
+			throw new Error(
+				`The conversion's file URL names no stored file (${json.url}), so it cannot be downloaded`,
+			);
+		}
 		const file = await download(
 			client.http,
 			'Download of the converted file',
-			client.filelink(String(json.handle)).url(),
+			client.filelink(handle).url(),
 		);
-		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-		const input = this.getInputData()[itemIndex];
-		return {
-			json,
-			binary: {
-				...input.binary,
-				[binaryPropertyName]: await toBinary(this, file, String(json.handle)),
-			},
-		};
+		const { binary } = await outputBinary(this, itemIndex, file, handle);
+		return { json, binary };
 	},
 };

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { AudioVisual, ConversionStatus } from '../../sdk/audioVisual';
+import { handleOfUrl } from '../../sdk/url';
 
 /** A conversion as the node outputs it: its status, and once completed the new file. */
 export function conversionJson(conversion: AudioVisual, status: ConversionStatus): IDataObject {
@@ -11,11 +12,7 @@ export function conversionJson(conversion: AudioVisual, status: ConversionStatus
 		statusUrl: conversion.statusUrl,
 		...(status.message !== undefined && { message: status.message }),
 		...(url && {
-			handle: url
-				.replace(/[?#].*$/, '')
-				.split('/')
-				.filter(Boolean)
-				.pop(),
+			handle: handleOfUrl(url),
 			url,
 			thumbnail: status.data.thumb as string | undefined,
 		}),

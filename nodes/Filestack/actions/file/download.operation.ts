@@ -1,5 +1,5 @@
 import type { Operation } from '../operation';
-import { storedSize, toBinary } from '../../helpers/binary';
+import { outputBinary, storedSize } from '../../helpers/binary';
 import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
 
 export const download: Operation = {
@@ -14,17 +14,15 @@ export const download: Operation = {
 	async execute(itemIndex, client) {
 		const handle = readHandle(this, itemIndex);
 		const file = await client.filelink(handle).download();
-		const binaryPropertyName = this.getNodeParameter('binaryPropertyName', itemIndex) as string;
-		const binary = await toBinary(this, file, handle);
-		const input = this.getInputData()[itemIndex];
+		const { stored, binary } = await outputBinary(this, itemIndex, file, handle);
 		return {
 			json: {
 				handle,
-				filename: binary.fileName,
-				mimetype: binary.mimeType,
-				size: await storedSize(this, binary),
+				filename: stored.fileName,
+				mimetype: stored.mimeType,
+				size: await storedSize(this, stored),
 			},
-			binary: { ...input.binary, [binaryPropertyName]: binary },
+			binary,
 		};
 	},
 };

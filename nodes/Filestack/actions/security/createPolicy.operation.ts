@@ -1,6 +1,6 @@
 import type { Operation } from '../operation';
-import { MAX_EXPIRES_IN_SECONDS, readNumber } from '../common';
-import { Policy, POLICY_CALLS, PolicyCall, Security, validatePolicy } from '../../sdk/security';
+import { Policy, PolicyCall, Security, validatePolicy } from '../../sdk/security';
+import { callsProperty, expiresInProperty, readExpiresIn } from './policyFields';
 
 export const createPolicy: Operation = {
 	option: {
@@ -12,22 +12,8 @@ export const createPolicy: Operation = {
 	},
 	makesNoRequest: true,
 	properties: [
-		{
-			displayName: 'Expires In (Seconds)',
-			name: 'expiresIn',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 3600,
-			description: 'How long the policy stays valid from now',
-		},
-		{
-			displayName: 'Calls',
-			name: 'calls',
-			type: 'multiOptions',
-			options: POLICY_CALLS.map((call) => ({ name: call, value: call })),
-			default: ['read'],
-			description: 'The calls the policy allows; none means every call except exif',
-		},
+		expiresInProperty('policy'),
+		callsProperty(['read'], 'The calls the policy allows; none means every call except exif'),
 		{
 			displayName: 'Restrictions',
 			name: 'restrictions',
@@ -84,22 +70,17 @@ export const createPolicy: Operation = {
 		},
 	],
 	async execute(itemIndex, client) {
-		const expiresIn = readNumber(this, itemIndex, {
-			name: 'expiresIn',
-			label: 'Expires In (Seconds)',
-			min: 1,
-			max: MAX_EXPIRES_IN_SECONDS,
-		});
+		const expiresIn = readExpiresIn(this, itemIndex);
 		const calls = this.getNodeParameter('calls', itemIndex, []) as PolicyCall[];
 		const restrictions = this.getNodeParameter('restrictions', itemIndex, {}) as Partial<Policy>;
 		const now = Math.floor(Date.now() / 1000);
-		const policy: Policy = { expiry: now + Math.round(expiresIn) };
+		const policy: Policy = { expiry: now + expiresIn };
 		if (calls.length > 0) policy.call = calls;
 		for (const [name, value] of Object.entries(restrictions)) {
 			if (value !== '' && value !== undefined) Object.assign(policy, { [name]: value });
 		}
 		validatePolicy(policy, { now });
-		const security = client.security((secret) => new Security(policy, secret));
+		const security = client.signOwnPolicy((secret) => new Security(policy, secret));
 		return {
 			json: {
 				policy: security.policy,

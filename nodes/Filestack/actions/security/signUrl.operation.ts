@@ -1,7 +1,8 @@
 import type { Operation } from '../operation';
-import { leastPrivilege, POLICY_CALLS, PolicyCall } from '../../sdk/security';
+import { leastPrivilege, PolicyCall } from '../../sdk/security';
 import { parseTaskChain } from '../../sdk/url';
-import { handleProperty, MAX_EXPIRES_IN_SECONDS, readHandle, readNumber } from '../common';
+import { handleProperty, readHandle } from '../common';
+import { callsProperty, expiresInProperty, readExpiresIn } from './policyFields';
 
 export const signUrl: Operation = {
 	option: {
@@ -23,42 +24,24 @@ export const signUrl: Operation = {
 			description:
 				'Processing tasks to include in the URL, as in a Filestack processing URL (optional)',
 		},
-		{
-			displayName: 'Expires In (Seconds)',
-			name: 'expiresIn',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 3600,
-			description: 'How long the URL stays valid from now',
-		},
-		{
-			displayName: 'Calls',
-			name: 'calls',
-			type: 'multiOptions',
-			options: POLICY_CALLS.map((call) => ({ name: call, value: call })),
-			default: ['read', 'convert'],
-			description: "The calls the URL's policy allows (reading the file, processing it, …)",
-		},
+		expiresInProperty('URL'),
+		callsProperty(
+			['read', 'convert'],
+			"The calls the URL's policy allows (reading the file, processing it, …)",
+		),
 	],
 	async execute(itemIndex, client) {
 		const handle = readHandle(this, itemIndex);
 		const chain = (this.getNodeParameter('taskChain', itemIndex, '') as string).trim();
 		const calls = this.getNodeParameter('calls', itemIndex) as PolicyCall[];
-		const ttlSeconds = Math.round(
-			readNumber(this, itemIndex, {
-				name: 'expiresIn',
-				label: 'Expires In (Seconds)',
-				min: 1,
-				max: MAX_EXPIRES_IN_SECONDS,
-			}),
-		);
+		const ttlSeconds = readExpiresIn(this, itemIndex);
 		const transformation = client
 			.filelink(handle)
 			.transform()
 			.add(...(chain ? parseTaskChain(chain) : []));
 		// Limited to what the chain reads: the file, and any other file or URL its tasks name.
 		const scope = transformation.scope();
-		const security = client.security((secret) =>
+		const security = client.signOwnPolicy((secret) =>
 			leastPrivilege(secret, { call: calls, ...scope, ttlSeconds }),
 		);
 		return {

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { storedSize, toBinary } from '../../helpers/binary';
+import { outputBinary, storedSize } from '../../helpers/binary';
 import { readText } from '../../sdk/http';
 import type { Transformation } from '../../sdk/transformation';
 import { getTask } from '../../sdk/catalogue';
@@ -101,16 +101,14 @@ export async function deliver(
 	if (last && getTask(last.name)?.responds === 'json') {
 		return { json: { ...(JSON.parse(await readText(file.stream)) as object) } };
 	}
-	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
-	const binary = await toBinary(context, file, 'result');
-	const input = context.getInputData()[itemIndex];
+	const { stored, binary } = await outputBinary(context, itemIndex, file, 'result');
 	return {
 		json: {
-			filename: binary.fileName,
-			mimetype: binary.mimeType,
-			size: await storedSize(context, binary),
+			filename: stored.fileName,
+			mimetype: stored.mimeType,
+			size: await storedSize(context, stored),
 			tasks: chain,
 		},
-		binary: { ...input.binary, [binaryPropertyName]: binary },
+		binary,
 	};
 }

@@ -1,7 +1,7 @@
 import { uploadLocation } from '../endpoints';
 import { FilestackApiError } from '../errors';
 import { type Http, isJsonObject } from '../http';
-import { type PolicyCall, UPLOAD_CALLS } from '../security';
+import { type PolicyCall, type Security, UPLOAD_CALLS } from '../security';
 import { type StoredFile, toStoredFile } from '../storedFile';
 import type { HttpRequest } from '../transport';
 
@@ -17,7 +17,7 @@ export interface UploadTarget {
 }
 
 /** Signs a request for the given calls, or answers undefined when the app does not use security. */
-export type Signer = (calls: PolicyCall[]) => { policyB64: string; signature: string } | undefined;
+export type Signer = (calls: PolicyCall[]) => Pick<Security, 'toParams'> | undefined;
 
 export interface StartFields {
 	filename: string;
@@ -154,6 +154,5 @@ export class UploadSession {
 
 /** A fresh policy for each request: a long upload may outlive a short-lived one. */
 function signature(sign: Signer | undefined): { policy?: string; signature?: string } {
-	const security = sign?.([...UPLOAD_CALLS]);
-	return security ? { policy: security.policyB64, signature: security.signature } : {};
+	return sign?.([...UPLOAD_CALLS])?.toParams() ?? {};
 }

@@ -14,7 +14,7 @@ interface FullResponse {
  * The SDK's Transport on the one HTTP helper n8n gives a credential test, `helpers.request`, so proxies and n8n's
  * request settings apply there too. JSON and text only: a credential test sends and receives no files.
  */
-export function requestTransport(helpers: ICredentialTestFunctions['helpers']): Transport {
+export function credentialTestTransport(helpers: ICredentialTestFunctions['helpers']): Transport {
 	return {
 		async request(request: HttpRequest): Promise<HttpResponse> {
 			if (request.responseType === 'stream' || (request.body && typeof request.body !== 'string'))
