@@ -22,26 +22,18 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	const hide = (text: string) => redact(text, secrets);
 	const where = operation ? ` (${operation})` : '';
-	// n8n's own errors may end in the item already; those that do not get it too.
+	// n8n's own errors may end in the item already; every other message gets it.
 	const inContext = (text: string) =>
 		hide(text).replace(/( \[item \d+\])?$/, `${where} [item ${itemIndex}]`);
-	if (error instanceof NodeOperationError) {
-		// A new error: the same one can reach several items (the credential they share), each naming its own.
-		const description = typeof error.description === 'string' ? hide(error.description) : undefined;
-		const nodeError = new NodeOperationError(node, inContext(error.message), {
-			itemIndex,
-			description,
-		});
-		nodeError.message = inContext(error.message);
-		return nodeError;
-	}
 	if (error instanceof NodeApiError) {
 		error.context.itemIndex = itemIndex;
 		error.message = inContext(error.message);
 		if (typeof error.description === 'string') error.description = hide(error.description);
 		return error;
 	}
-	const message = `${hide(error instanceof Error ? error.message : String(error))}${where} [item ${itemIndex}]`;
+	// Always a new error, also for one of n8n's own: the same one can reach several items (the credential they
+	// share), each naming its own.
+	const message = inContext(error instanceof Error ? error.message : String(error));
 	const nodeError =
 		error instanceof FilestackApiError
 			? new NodeApiError(
@@ -54,14 +46,19 @@ export function toNodeError(
 						itemIndex,
 					},
 				)
-			: new NodeOperationError(node, message, { itemIndex, description: describeFailure(error) });
+			: new NodeOperationError(node, message, {
+					itemIndex,
+					description: describeFailure(error, hide),
+				});
 	// n8n swaps a message that mentions a system error code (ECONNREFUSED, EPERM…) for a generic text of its own,
 	// which would lose the item and the call that failed: keep ours.
 	nodeError.message = message;
 	return nodeError;
 }
 
-function describeFailure(error: unknown): string | undefined {
+function describeFailure(error: unknown, hide: (text: string) => string): string | undefined {
+	if (error instanceof NodeOperationError)
+		return typeof error.description === 'string' ? hide(error.description) : undefined;
 	if (error instanceof FilestackUnknownOutcomeError) {
 		return 'Filestack may have done it already: running the workflow again could do it twice.';
 	}

@@ -32,7 +32,7 @@ export async function* readParts(
 	let number = 1;
 	let start = 0;
 	/** The part being filled: its buffer is given back if reading stops before it is handed on. */
-	let part: Uint8Array | undefined = (await memory.take(capacity)).subarray(0, capacity);
+	let part: Uint8Array | undefined = await memory.take(capacity);
 	let filled = 0;
 	try {
 		for await (const chunk of source.stream) {
