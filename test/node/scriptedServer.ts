@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 
+import { emulatorEndpoints } from '../emulator';
 import { listenOnLoopback } from '../support/loopback';
 
 // A loopback server that answers every request with a script of the test's making, for what the emulator does
@@ -44,10 +45,7 @@ export function credentialsAt(url: string, apiKey: string, appSecret?: string) {
 		filestackApi: {
 			apiKey,
 			...(appSecret ? { appSecret } : {}),
-			endpoints: 'customUrls',
-			uploadUrl: url,
-			cdnUrl: url,
-			apiUrl: `${url}/api`,
+			...emulatorEndpoints(url),
 		},
 	};
 }
