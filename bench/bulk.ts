@@ -2,11 +2,13 @@
  * The bulk scenario: many small files uploaded, transformed to a stored copy and downloaded, by the node as a user
  * runs it (one workflow through n8n-core: Upload → Transform → Download, each with "Items at Once") and by the
  * SDK's client alone doing the same calls for the same files with as many in flight (a simple pool). The emulator
- * adds a fixed latency to every request, so the figure that matters is how close each comes to the ideal:
- * items at once / (requests per file × latency), the requests counted from what the emulator received.
+ * answers every request a fixed time after it arrived, so the figure that matters is how close each comes to the
+ * ideal: items at once / (requests per file × latency), the requests counted from what the emulator received. Plain
+ * GETs of the same files show the most this machine allows: the ceiling.
  */
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
 import { basename, join } from 'node:path';
 
 import type { INodeExecutionData, IPairedItemData } from 'n8n-workflow';
@@ -89,17 +91,18 @@ export async function bulkScenario(
 	}
 	const items = await storedItems(harness, files, MIME_TYPE);
 	print(
-		`bulk: ${files.length} files of ${FILE_SIZE / 1024} KiB, ${options.latencyMs} ms added to every request; ` +
+		`bulk: ${files.length} files of ${FILE_SIZE / 1024} KiB, every request answered ${options.latencyMs} ms after it arrived; ` +
 			`upload, transform (${TASK_CHAIN}, output Stored File), download`,
 	);
 
 	let ok = true;
-	const results: Array<{ atOnce: number; node: Figures; sdk: Figures }> = [];
+	const results: Array<{ atOnce: number; node: Figures; sdk: Figures; ceiling: number }> = [];
 	for (const atOnce of options.atOnce) {
 		const node = await nodeRun(bench, files, items, atOnce);
 		const sdk = await sdkRun(bench, files, atOnce);
+		const ceiling = await plainGets(bench, sdk.stored, atOnce);
 		ok = node.verified && sdk.verified && ok;
-		results.push({ atOnce, node: node.figures, sdk: sdk.figures });
+		results.push({ atOnce, node: node.figures, sdk: sdk.figures, ceiling });
 	}
 	report(files.length, options.latencyMs, results);
 	return checkTargets(files.length, options.latencyMs, results.at(-1)!) && ok;
@@ -163,7 +166,7 @@ async function sdkRun(
 	{ emulator, client, options }: Bench,
 	files: SourceFile[],
 	atOnce: number,
-): Promise<{ figures: Figures; verified: boolean }> {
+): Promise<{ figures: Figures; verified: boolean; stored: string[] }> {
 	const seconds = {} as Record<Operation, number>;
 	const timed = async <R>(
 		operation: Operation,
@@ -199,20 +202,42 @@ async function sdkRun(
 		requests: await requestsByOperation(emulator),
 		rssGrowth: run.peakRss - run.startRss,
 	};
-	return { figures, verified };
+	return { figures, verified, stored: run.result.stored };
 }
 
 /**
- * Runs `work` measured (time, RSS), with the emulator's latency on for it alone. The emulator forgets what came
- * before (files, and the requests of earlier runs and scenarios), so that the requests counted are this run's.
+ * The ceiling: files/s of plain Node GETs of stored files, `atOnce` at a time, each on a new connection as n8n's HTTP
+ * client makes them. No client does a request for less on this machine and this emulator.
+ */
+async function plainGets({ emulator, options }: Bench, handles: string[], atOnce: number) {
+	const get = async (handle: string) =>
+		await new Promise<void>((resolve, reject) => {
+			httpGet(`${emulator.url}/${handle}`, { agent: false }, (response) => {
+				response.resume().once('end', resolve).once('error', reject);
+			}).once('error', reject);
+		});
+	const run = await withLatency(emulator, options.latencyMs, async () => {
+		await pool(handles, atOnce, get);
+	});
+	return handles.length / run.seconds;
+}
+
+/**
+ * Runs `work` measured, under latency (below), the emulator having forgotten what came before (files, and the
+ * requests of earlier runs and scenarios), so that the requests counted are this run's.
  */
 async function underLatency<T>(emulator: BenchEmulator, latencyMs: number, work: () => Promise<T>) {
 	await emulator.reset();
-	await emulator.delay(latencyMs);
+	return await withLatency(emulator, latencyMs, work);
+}
+
+/** Runs `work` measured (time, RSS), with the emulator's latency on for it alone. */
+async function withLatency<T>(emulator: BenchEmulator, latencyMs: number, work: () => Promise<T>) {
+	await emulator.latency(latencyMs);
 	try {
 		return await measure(work);
 	} finally {
-		await emulator.delay(0);
+		await emulator.latency(0);
 	}
 }
 
@@ -285,7 +310,7 @@ const idealFilesPerSecond = (
 function report(
 	files: number,
 	latencyMs: number,
-	results: Array<{ atOnce: number; node: Figures; sdk: Figures }>,
+	results: Array<{ atOnce: number; node: Figures; sdk: Figures; ceiling: number }>,
 ): void {
 	const columns = [
 		'operation',
@@ -326,6 +351,12 @@ function report(
 				(sdkRate / sdkIdeal).toFixed(2),
 			]);
 		}
+	}
+	for (const { atOnce, ceiling } of results) {
+		const ideal = atOnce / (latencyMs / 1000);
+		print(
+			`ceiling at ${atOnce} at once: plain GETs, a new connection each, ${ceiling.toFixed(1)} files/s, x${(ceiling / ideal).toFixed(2)} of ideal`,
+		);
 	}
 	for (const { atOnce, node, sdk } of results)
 		print(

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 
 export type EmulatorCommand = { id: number } & (
 	| { type: 'requestsByRoute' }
-	| { type: 'delay'; ms: number }
+	| { type: 'latency'; ms: number }
 	| { type: 'reset' }
 );
 type Command = EmulatorCommand extends infer C
@@ -17,9 +17,12 @@ export interface BenchEmulator {
 	url: string;
 	/** How many requests it received on each route (test/emulator/routes.ts) since it started or was reset. */
 	requestsByRoute(): Promise<Record<string, number>>;
-	/** Waits this long before handling each request from now on (the emulator's `delayMs` fault). */
-	delay(ms: number): Promise<void>;
-	/** Forgets its files and requests; the delay stays. */
+	/**
+	 * From now on, answers each request this long after it arrived, its own work done meanwhile (the emulator's
+	 * `answerAfterMs` fault): every request takes exactly this long, as the ideal the benchmark compares with assumes.
+	 */
+	latency(ms: number): Promise<void>;
+	/** Forgets its files and requests; the latency stays. */
 	reset(): Promise<void>;
 	close(): void;
 }
@@ -55,7 +58,7 @@ export async function startEmulator(
 	return {
 		url,
 		requestsByRoute: async () => await send({ type: 'requestsByRoute' }),
-		delay: async (ms) => await send({ type: 'delay', ms }),
+		latency: async (ms) => await send({ type: 'latency', ms }),
 		reset: async () => await send({ type: 'reset' }),
 		close: () => child.disconnect(),
 	};

@@ -26,13 +26,13 @@ async function main(): Promise<void> {
 				for (const { route } of emulator.requests) counts[route] = (counts[route] ?? 0) + 1;
 				return counts;
 			}
-			case 'delay':
-				emulator.faults.delayMs = command.ms;
+			case 'latency':
+				emulator.faults.answerAfterMs = command.ms;
 				return null;
 			case 'reset': {
-				const delayMs = emulator.faults.delayMs;
+				const latencyMs = emulator.faults.answerAfterMs;
 				await emulator.reset();
-				emulator.faults.delayMs = delayMs;
+				emulator.faults.answerAfterMs = latencyMs;
 				return null;
 			}
 		}

@@ -12,6 +12,8 @@ export interface FaultSettings {
 	seed: number;
 	/** Wait this long before handling any request. */
 	delayMs: number;
+	/** Let no answer leave sooner than this long after its request arrived; the request is handled meanwhile. */
+	answerAfterMs: number;
 	/** S3 PUT answers 500 InternalError. */
 	putFailureRate: number;
 	/** Whether a failing PUT reads the whole body first (true) or answers at once and closes the connection. */
@@ -34,6 +36,7 @@ export interface FaultSettings {
 export const defaultFaults: Readonly<FaultSettings> = {
 	seed: 1,
 	delayMs: 0,
+	answerAfterMs: 0,
 	putFailureRate: 0,
 	putFailureReadsBody: true,
 	putCutoffRate: 0,
@@ -51,6 +54,7 @@ export type Fault = { kind: 'status'; status: number; retryAfter?: number } | { 
 
 export class Faults implements FaultSettings {
 	delayMs = defaultFaults.delayMs;
+	answerAfterMs = defaultFaults.answerAfterMs;
 	putFailureRate = defaultFaults.putFailureRate;
 	putFailureReadsBody = defaultFaults.putFailureReadsBody;
 	putCutoffRate = defaultFaults.putCutoffRate;

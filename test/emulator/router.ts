@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import type { IncomingMessage, ServerResponse } from 'http';
 import { setTimeout as sleep } from 'timers/promises';
+import { holdAnswerUntil } from './answerHold';
 import { EmulatorError, PolicyError } from './errors';
 import type { Fault } from './faults';
 import { parseJsonBody, readSmallBody, sendJson, sendS3Error, sendText, unixSeconds } from './http';
@@ -27,6 +28,8 @@ export async function dispatch(
 	};
 	res.once('close', () => (entry.endedAt = Date.now()));
 	state.requests.push(entry);
+	if (state.faults.answerAfterMs > 0)
+		holdAnswerUntil(res, entry.receivedAt + state.faults.answerAfterMs);
 	try {
 		if (state.faults.delayMs > 0) await sleep(state.faults.delayMs);
 		if (!route) throw new EmulatorError(404, `No such endpoint: ${method} ${url.pathname}`);

@@ -47,14 +47,16 @@ export async function binarySource(
 
 /**
  * Hands a downloaded stream to n8n's binary store, which writes it through in stored modes, and puts it in the
- * output field the user named (Put Output File in Field), beside the input item's other binaries.
+ * output field the user named (Put Output File in Field), beside the input item's other binaries. `size` is the
+ * bytes the store took: counted on the way (a compressed answer's Content-Length is not the file's size, since
+ * n8n's client asks for gzip and unpacks it), which spares reading the size back from the store.
  */
 export async function outputBinary(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	file: Download,
 	fallbackName: string,
-): Promise<{ stored: IBinaryData; binary: IBinaryKeyData }> {
+): Promise<{ stored: IBinaryData; binary: IBinaryKeyData; size: number }> {
 	type Readable = Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 	const binaryPropertyName = context.getNodeParameter('binaryPropertyName', itemIndex) as string;
 	const stored = await context.helpers.prepareBinaryData(
@@ -63,14 +65,9 @@ export async function outputBinary(
 		file.mimetype,
 	);
 	const input = context.getInputData()[itemIndex];
-	return { stored, binary: { ...input.binary, [binaryPropertyName]: stored } };
-}
-
-/**
- * How many bytes n8n's binary store holds for a binary: what was written, which a compressed download's
- * Content-Length is not (n8n's client asks for gzip and unpacks it on the way).
- */
-export async function storedSize(context: IExecuteFunctions, binary: IBinaryData): Promise<number> {
-	if (binary.id) return (await context.helpers.getBinaryMetadata(binary.id)).fileSize;
-	return Buffer.byteLength(binary.data, BINARY_ENCODING);
+	return {
+		stored,
+		binary: { ...input.binary, [binaryPropertyName]: stored },
+		size: file.bytesRead(),
+	};
 }

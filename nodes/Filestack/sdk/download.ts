@@ -9,6 +9,8 @@ export interface Download {
 	mimetype?: string;
 	/** The answer's Content-Length: bytes on the wire, compressed ones when the transport unpacks gzip. */
 	size?: number;
+	/** The bytes the stream has handed on so far: the file's size once it has been read to its end. */
+	bytesRead: () => number;
 }
 
 /** GETs a URL as a stream; an error answer is read and reported with Filestack's own text. */
@@ -19,11 +21,13 @@ export async function download(http: Http, what: string, url: string): Promise<D
 		Number.isFinite(length) && response.headers['content-length'] !== undefined
 			? length
 			: undefined;
+	const { stream, bytesRead } = counted(response.body as ByteStream, what, size);
 	return {
-		stream: counted(response.body as ByteStream, what, size),
+		stream,
 		filename: filenameFrom(response.headers['content-disposition']),
 		mimetype: response.headers['content-type']?.split(';')[0].trim() || undefined,
 		size,
+		bytesRead,
 	};
 }
 
@@ -31,8 +35,13 @@ export async function download(http: Http, what: string, url: string): Promise<D
  * The body, counted as it arrives: a connection that breaks ends it with a FilestackNetworkError naming how far the
  * file got, and so does one that closes before the announced size. (It is not tried again: the bytes went on.)
  */
-function counted(body: ByteStream, what: string, expected?: number): ByteStream {
+function counted(
+	body: ByteStream,
+	what: string,
+	expected?: number,
+): { stream: ByteStream; bytesRead: () => number } {
 	let received = 0;
+	const bytesRead = () => received;
 	const cutOff = (cause: unknown) =>
 		new FilestackNetworkError(what, cause, 1, { received, expected });
 	if (isNodeStream(body)) {
@@ -43,9 +52,9 @@ function counted(body: ByteStream, what: string, expected?: number): ByteStream 
 			if (event === 'error') return emit('error', cutOff(args[0]));
 			return emit(event, ...args);
 		};
-		return body;
+		return { stream: body, bytesRead };
 	}
-	return (async function* () {
+	const stream = (async function* () {
 		try {
 			for await (const chunk of body) {
 				received += chunk.length;
@@ -58,6 +67,7 @@ function counted(body: ByteStream, what: string, expected?: number): ByteStream 
 			throw cutOff('the connection closed before the end of the file');
 		}
 	})();
+	return { stream, bytesRead };
 }
 
 type NodeStream = ByteStream & { emit: (event: string | symbol, ...args: unknown[]) => boolean };

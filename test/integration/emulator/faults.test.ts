@@ -90,4 +90,24 @@ describeEmulator('fault injection', () => {
 		await fetch(`${emulator.url}/AAAAAAAAAAAAAAAAAAAA`);
 		expect(Date.now() - began).toBeGreaterThanOrEqual(140);
 	});
+
+	it('holds every answer until answerAfterMs after its request arrived, handling the request meanwhile', async () => {
+		const data = randomBytes(4 * MiB);
+		const { url } = (await multipartUpload(emulator, data)).json as { url: string };
+		const handle = new URL(url).pathname.slice(1);
+		emulator.faults.answerAfterMs = 400;
+
+		const began = Date.now();
+		const stored = postJson(`${emulator.url}/flip/store/${handle}`, {});
+		await new Promise((resolve) => setTimeout(resolve, 250));
+		expect(emulator.files.size).toBe(2);
+		expect((await stored).status).toBe(200);
+		expect(Date.now() - began).toBeGreaterThanOrEqual(390);
+
+		// A body bigger than the socket's buffers: the stream waits for the answer to leave, then flows to its end.
+		const streamed = Date.now();
+		const downloaded = await download(url);
+		expect(Date.now() - streamed).toBeGreaterThanOrEqual(390);
+		expect(md5Hex(downloaded.body)).toBe(md5Hex(data));
+	});
 });

@@ -1,5 +1,5 @@
 import type { Operation } from '../operation';
-import { outputBinary, storedSize } from '../../helpers/binary';
+import { outputBinary } from '../../helpers/binary';
 import { binaryPropertyProperty, handleProperty, readHandle } from '../common';
 
 export const download: Operation = {
@@ -14,13 +14,13 @@ export const download: Operation = {
 	async execute(itemIndex, client) {
 		const handle = readHandle(this, itemIndex);
 		const file = await client.filelink(handle).download();
-		const { stored, binary } = await outputBinary(this, itemIndex, file, handle);
+		const { stored, binary, size } = await outputBinary(this, itemIndex, file, handle);
 		return {
 			json: {
 				handle,
 				filename: stored.fileName,
 				mimetype: stored.mimeType,
-				size: await storedSize(this, stored),
+				size,
 			},
 			binary,
 		};

@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { outputBinary, storedSize } from '../../helpers/binary';
+import { outputBinary } from '../../helpers/binary';
 import { readText } from '../../sdk/http';
 import type { Transformation } from '../../sdk/transformation';
 import { getTask } from '../../sdk/catalogue';
@@ -101,12 +101,12 @@ export async function deliver(
 	if (last && getTask(last.name)?.responds === 'json') {
 		return { json: { ...(JSON.parse(await readText(file.stream)) as object) } };
 	}
-	const { stored, binary } = await outputBinary(context, itemIndex, file, 'result');
+	const { stored, binary, size } = await outputBinary(context, itemIndex, file, 'result');
 	return {
 		json: {
 			filename: stored.fileName,
 			mimetype: stored.mimeType,
-			size: await storedSize(context, stored),
+			size,
 			tasks: chain,
 		},
 		binary,
