@@ -179,7 +179,9 @@ async function sdkRun(
 	};
 	const run = await underLatency(emulator, options.latencyMs, async () => {
 		const uploaded = await timed('upload', async (file) => {
-			const stream = createReadStream(file.path, { highWaterMark: READ_CHUNK });
+			// Read as the node reads n8n's store: one chunk of the file's own size when it is smaller than READ_CHUNK.
+			const highWaterMark = Math.min(READ_CHUNK, file.size);
+			const stream = createReadStream(file.path, { highWaterMark });
 			const { handle } = await client.upload(
 				{ size: file.size, stream },
 				{ filename: basename(file.path), mimetype: MIME_TYPE },
@@ -206,8 +208,9 @@ async function sdkRun(
 }
 
 /**
- * The ceiling: files/s of plain Node GETs of stored files, `atOnce` at a time, each on a new connection as n8n's HTTP
- * client makes them. No client does a request for less on this machine and this emulator.
+ * The ceiling: files/s of plain Node GETs of stored files, `atOnce` at a time, each on a new connection as n8n-core's
+ * HTTP helper makes them (a new agent per request): what a client that does nothing else gets from this machine and
+ * this emulator.
  */
 async function plainGets({ emulator, options }: Bench, handles: string[], atOnce: number) {
 	const get = async (handle: string) =>

@@ -19,7 +19,8 @@ export interface BenchEmulator {
 	requestsByRoute(): Promise<Record<string, number>>;
 	/**
 	 * From now on, answers each request this long after it arrived, its own work done meanwhile (the emulator's
-	 * `answerAfterMs` fault): every request takes exactly this long, as the ideal the benchmark compares with assumes.
+	 * `answerAfterMs` fault): every request takes this long, as the ideal the benchmark compares with assumes (longer
+	 * only when the emulator's work does).
 	 */
 	latency(ms: number): Promise<void>;
 	/** Forgets its files and requests; the latency stays. */

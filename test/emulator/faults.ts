@@ -12,7 +12,10 @@ export interface FaultSettings {
 	seed: number;
 	/** Wait this long before handling any request. */
 	delayMs: number;
-	/** Let no answer leave sooner than this long after its request arrived; the request is handled meanwhile. */
+	/**
+	 * Let no answer leave sooner than this long after its request arrived; the request is handled meanwhile. A cut or
+	 * destroyed connection is not held back.
+	 */
 	answerAfterMs: number;
 	/** S3 PUT answers 500 InternalError. */
 	putFailureRate: number;

@@ -4,8 +4,12 @@ import { BINARY_ENCODING } from 'n8n-workflow';
 import type { Download } from '../sdk/download';
 import type { ByteStream } from '../sdk/transport';
 
-/** How much n8n reads from its binary store at a time while streaming a file out. */
+/**
+ * How much n8n reads from its binary store at a time while streaming a file out. A smaller file is read in one chunk
+ * of its own size: Node's file stream allocates a whole chunk for every read, the one that finds the end included.
+ */
 const READ_CHUNK = 1024 * 1024;
+const readChunkFor = (size: number) => Math.max(1, Math.min(READ_CHUNK, size));
 
 /** An item's binary as the SDK reads it: streamed from n8n's binary store, and openable again for a retry. */
 export interface BinarySource {
@@ -29,7 +33,7 @@ export async function binarySource(
 			size: metadata.fileSize,
 			filename: binary.fileName ?? metadata.fileName,
 			mimetype: binary.mimeType || metadata.mimeType || 'application/octet-stream',
-			open: async () => await context.helpers.getBinaryStream(id, READ_CHUNK),
+			open: async () => await context.helpers.getBinaryStream(id, readChunkFor(metadata.fileSize)),
 		};
 	}
 	// Memory mode keeps the file in the item itself, base64-encoded.
