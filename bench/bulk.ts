@@ -8,7 +8,6 @@
  */
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { get as httpGet } from 'node:http';
 import { basename, join } from 'node:path';
 
 import type { INodeExecutionData, IPairedItemData } from 'n8n-workflow';
@@ -24,6 +23,7 @@ import {
 	mib,
 	pool,
 	print,
+	rawGet,
 	READ_CHUNK,
 	type SourceFile,
 	storedMd5,
@@ -213,12 +213,9 @@ async function sdkRun(
  * this emulator.
  */
 async function plainGets({ emulator, options }: Bench, handles: string[], atOnce: number) {
-	const get = async (handle: string) =>
-		await new Promise<void>((resolve, reject) => {
-			httpGet(`${emulator.url}/${handle}`, { agent: false }, (response) => {
-				response.resume().once('end', resolve).once('error', reject);
-			}).once('error', reject);
-		});
+	const get = async (handle: string) => {
+		for await (const chunk of await rawGet(`${emulator.url}/${handle}`, false)) void chunk;
+	};
 	const run = await withLatency(emulator, options.latencyMs, async () => {
 		await pool(handles, atOnce, get);
 	});

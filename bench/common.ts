@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -127,6 +128,22 @@ export async function requestJson(
 }
 
 /** The MD5 of a file the emulator stores, as its File API reports it. */
+/**
+ * A plain GET with Node's http, its body as it comes: the baselines' download. `agent: false` opens a connection of
+ * its own, as n8n-core's HTTP helper does for every request.
+ */
+export async function rawGet(
+	url: string,
+	agent?: http.Agent | false,
+): Promise<http.IncomingMessage> {
+	const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
+		http.get(url, { agent }, resolve).once('error', reject);
+	});
+	if (response.statusCode !== 200)
+		throw new Error(`The baseline GET answered ${response.statusCode}`);
+	return response;
+}
+
 export async function storedMd5(origin: string, handle: string): Promise<string> {
 	return String((await requestJson('GET', `${origin}/api/file/${handle}/metadata?md5=true`)).md5);
 }

@@ -41,6 +41,7 @@ import {
 	MiB,
 	mib,
 	print,
+	rawGet,
 	READ_CHUNK,
 	requestJson,
 	scratchRoot,
@@ -395,16 +396,6 @@ async function sdkUpload(
 			),
 	);
 	return { handle: run.result.handle, timing: run };
-}
-
-/** The download baseline: a GET with Node's http, its body as it comes. */
-async function rawGet(url: string): Promise<http.IncomingMessage> {
-	const response = await new Promise<http.IncomingMessage>((resolve, reject) => {
-		http.get(url, resolve).once('error', reject);
-	});
-	if (response.statusCode !== 200)
-		throw new Error(`The baseline GET answered ${response.statusCode}`);
-	return response;
 }
 
 function mismatch(what: string, md5: string, file: SourceFile): false {
